@@ -1,0 +1,79 @@
+"""Dates as the facts write them: ISO 8601 with the precision the source gives.
+
+A fact dated ``2017`` or ``2022-02`` is never padded to a day in the data. To place it on a time
+line we read it as in force from the first day of its period: "established 2022-05" counts as
+established on any date in May 2022 or later. Scenario dates are chosen so that no shipped view
+depends on where inside such a period an event fell.
+"""
+
+import datetime as dt
+import re
+
+from geo.errors import InputError
+
+#: The North Atlantic Treaty was signed on this day; nothing in the project is older.
+EARLIEST = dt.date(1949, 4, 4)
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def today() -> dt.date:
+    """Return today's date (a function, so tests can rely on it being evaluated late)."""
+    return dt.date.today()
+
+
+def period_start(value: str) -> dt.date:
+    """Return the first day of an ISO date of year, month or day precision.
+
+    Examples
+    --------
+    >>> period_start("2017")
+    datetime.date(2017, 1, 1)
+    >>> period_start("2022-05")
+    datetime.date(2022, 5, 1)
+    >>> period_start("2022-03-24")
+    datetime.date(2022, 3, 24)
+    """
+    match = _PARTIAL.match(str(value).strip())
+    if not match:
+        raise InputError(f"bad date {value!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as err:
+        raise InputError(f"bad date {value!r}: {err}") from None
+
+
+def parse_as_of(value: str | dt.date | None) -> dt.date:
+    """Parse a user's as-of date (YYYY-MM-DD) and check it lies in 1949-04-04 … today.
+
+    ``None`` means today.
+
+    Examples
+    --------
+    >>> parse_as_of("2022-02-23")
+    datetime.date(2022, 2, 23)
+    >>> parse_as_of("1900-01-01")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: date 1900-01-01 is out of range; allowed: 1949-04-04 to ...
+    """
+    if value is None:
+        return today()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise InputError(f"bad date {value!r}; use YYYY-MM-DD between {EARLIEST} and {today()}")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise InputError(
+                f"bad date {value!r}; use YYYY-MM-DD between {EARLIEST} and {today()}"
+            ) from None
+    if not EARLIEST <= day <= today():
+        raise InputError(f"date {day} is out of range; allowed: {EARLIEST} to {today()}")
+    return day
