@@ -1,0 +1,863 @@
+"""Build data/facts/ from the compiled fact tables in ../shared/facts/.
+
+Usage::
+
+    python scripts/build_facts.py [--source DIR] [--seeds DIR] [--out DIR]
+
+The source tables are read, never changed. Every output row keeps its source URL(s) and the
+``verified`` flag of the statement it comes from; rows flagged ``verified=no`` are not shipped.
+Battle-group events are derived only from sourced statements: each one below names the text it
+rests on (``evidence``), and the build stops if that text is no longer in the source, so a
+corrected source can't leave a stale event behind. The script also writes data/facts/README.md,
+which lists where every file came from and every change made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.dates import period_start
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = REPO.parent / "shared" / "facts"
+DEFAULT_OUT = REPO / "data" / "facts"
+
+SEED_URL = "https://archyde.com/?p=2516635"
+LSM_MARK = "eng.lsm.lv"
+SEP = " | "
+
+
+class BuildError(RuntimeError):
+    """The source tables don't say what this script expects."""
+
+
+# -- reading and writing ----------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows:
+        raise BuildError(f"{path.name}: no rows")
+    return [{k: (v or "").strip() for k, v in row.items()} for row in rows]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def by_id(rows: list[dict[str, str]], key: str = "id") -> dict[str, dict[str, str]]:
+    out = {row[key]: row for row in rows}
+    if len(out) != len(rows):
+        raise BuildError(f"duplicate {key} in source")
+    return out
+
+
+def urls(value: str) -> list[str]:
+    return [u.strip() for u in value.split("|") if u.strip()]
+
+
+def pick_urls(value: str, *marks: str) -> str:
+    """Return the URLs of a source_url cell that contain one of ``marks``, in source order."""
+    chosen = [u for u in urls(value) if any(m in u for m in marks)]
+    if len(chosen) != len(marks):
+        raise BuildError(f"expected one URL for each of {marks} in {value!r}")
+    return SEP.join(chosen)
+
+
+def shipped(rows: list[dict[str, str]], name: str, dropped: dict[str, int]) -> list[dict[str, str]]:
+    """Drop rows that no source confirms (verified=no); count them for the README."""
+    bad = [r for r in rows if r["verified"] not in {"yes", "partial"}]
+    for row in bad:
+        if row["verified"] != "no":
+            raise BuildError(f"{name}: verified={row['verified']!r}; expected yes, partial or no")
+    dropped[name] = len(bad)
+    return [r for r in rows if r["verified"] in {"yes", "partial"}]
+
+
+def check_date(value: str, where: str) -> str:
+    if value:
+        period_start(value)  # raises on anything that isn't YYYY, YYYY-MM or YYYY-MM-DD
+    return value
+
+
+# -- battle-group events ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A piece of source text an event rests on: ``text`` must occur in ``where``.
+
+    ``where`` is ``"seed"``, ``"readme"`` (the compiled tables' README, whitespace collapsed)
+    or ``"<file>:<row id>:<column>"``.
+    """
+
+    where: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Event:
+    bg_id: str
+    date: str
+    status: str
+    framework_iso3: str
+    event: str
+    source_url: str
+    verified: str
+    evidence: tuple[Evidence, ...]
+    troops_approx: int | None = None
+    troops_as_of: str = ""
+    # The day the replay applies the event, when it can't be the first day of `date`'s period.
+    in_effect_from: str = ""
+    placement_note: str = ""
+
+
+def _bg(col: str, bg: str) -> str:
+    return f"battlegroups.csv:{bg}:{col}"
+
+
+def _dep(row: str, col: str) -> str:
+    return f"deployments_2022.csv:{row}:{col}"
+
+
+def define_events(bgs: dict[str, dict[str, str]], deps: dict[str, dict[str, str]]) -> list[Event]:
+    """Return the status events, in the order they happened per battle group."""
+    src = {k: row["source_url"] for k, row in bgs.items()}
+    landcom = "lc.nato.int"
+    return [
+        Event(
+            "bg_est",
+            "2017-04",
+            "established",
+            "GBR",
+            "UK-led battle group established: began rotating personnel in April 2017 (LANDCOM)",
+            pick_urls(src["bg_est"], landcom),
+            "yes",
+            (
+                Evidence(_bg("notes", "bg_est"), "began rotating personnel April 2017 (LANDCOM)"),
+                Evidence(_bg("framework_iso3", "bg_est"), "GBR"),
+            ),
+        ),
+        Event(
+            "bg_lva",
+            "2017-06-19",
+            "established",
+            "CAN",
+            "Canadian-led battle group: official stand-up ceremony at Camp Ādaži (Latvian MoD)",
+            pick_urls(src["bg_lva"], "node/306/nato-capabilities"),
+            "yes",
+            (
+                Evidence(
+                    _bg("notes", "bg_lva"),
+                    "Official stand-up ceremony at Camp Ādaži 2017-06-19 (Latvian MoD)",
+                ),
+                Evidence(_bg("established", "bg_lva"), "2017-06-19"),
+            ),
+        ),
+        Event(
+            "bg_lva",
+            "2024-07-03",
+            "brigade",
+            "CAN",
+            "Upgraded to NATO Multinational Brigade Latvia: launch ceremony at Ādaži; "
+            "more than 3,500 troops (Latvian MoD, 2024-06-28)",
+            pick_urls(src["bg_lva"], "upgraded-brigade-level"),
+            "yes",
+            (
+                Evidence(
+                    _bg("notes", "bg_lva"),
+                    "launch ceremony 2024-07-03 at Ādaži, >3,500 troops (Latvian MoD 2024-06-28)",
+                ),
+            ),
+            troops_approx=3500,
+            troops_as_of="2024-06-28",
+        ),
+        Event(
+            "bg_ltu",
+            "2017-03",
+            "established",
+            "DEU",
+            "German-led battle group: advance party in Lithuania from March 2017 (LANDCOM); "
+            "dated by first troops in theatre, as for Estonia and Poland",
+            pick_urls(src["bg_ltu"], landcom),
+            "yes",
+            (
+                Evidence(_bg("notes", "bg_ltu"), "advance party from March 2017 (LANDCOM)"),
+                Evidence(_bg("framework_iso3", "bg_ltu"), "DEU"),
+            ),
+        ),
+        Event(
+            "bg_ltu",
+            "2025-04-01",
+            "brigade",
+            "DEU",
+            "Germany's Panzerbrigade 45 established near Vilnius (base Rūdninkai); the eFP "
+            "battle group is to be subordinated to it. Secondary source only; Bundeswehr "
+            "original not read",
+            pick_urls(src["bg_ltu"], "moderngreatgame.watch"),
+            "partial",
+            (
+                Evidence(
+                    _bg("notes", "bg_ltu"),
+                    "Panzerbrigade 45 (45th Tank Brigade) established 2025-04-01",
+                ),
+                Evidence(_bg("notes", "bg_ltu"), "Bundeswehr original NOT read"),
+            ),
+        ),
+        Event(
+            "bg_pol",
+            "2017-04",
+            "established",
+            "USA",
+            "US-led battle group near Orzysz: first troops April 2017 (LANDCOM)",
+            pick_urls(src["bg_pol"], landcom),
+            "yes",
+            (
+                Evidence(_bg("notes", "bg_pol"), "first troops April 2017 (LANDCOM)"),
+                Evidence(_bg("framework_iso3", "bg_pol"), "USA"),
+            ),
+        ),
+        Event(
+            "bg_rou",
+            "2022-01-19",
+            "offered_lead",
+            "FRA",
+            "Macron: France ready to lead an enhanced forward presence mission in Romania",
+            deps["fra_rou_offer"]["source_url"],
+            deps["fra_rou_offer"]["verified"],
+            (
+                Evidence(_dep("fra_rou_offer", "announced_date"), "2022-01-19"),
+                Evidence(
+                    _bg("notes", "bg_rou"),
+                    "Macron offered to lead an eFP mission in Romania on 2022-01-19",
+                ),
+            ),
+        ),
+        Event(
+            "bg_rou",
+            "2022-02",
+            "proposed",
+            "FRA",
+            "Reuters: NATO defence ministers weigh battle groups of about 1,000 troops each for "
+            "Bulgaria and Romania; France offered to lead in Romania (troop figure = planned size)",
+            SEED_URL,
+            "yes",
+            (
+                Evidence("seed", "combat groups of about 1,000 troops each for Bulgaria, Romania"),
+                Evidence("readme", "a Reuters report from mid-February 2022"),
+                Evidence("seed", "France and Bulgaria have already offered to lead combat groups"),
+                Evidence(_bg("status_2022_02", "bg_rou"), "proposed"),
+            ),
+            troops_approx=1000,
+            troops_as_of="2022-02",
+        ),
+        Event(
+            "bg_rou",
+            "2022-05",
+            "established",
+            "FRA",
+            'French-led battle group at Cincu: "established starting in May" 2022 (Romanian MoD)',
+            pick_urls(src["bg_rou"], "polspy.org", "stiripesurse.ro"),
+            "yes",
+            (
+                Evidence(
+                    _bg("notes", "bg_rou"),
+                    'Romanian MoD: battle group "established starting in May" 2022',
+                ),
+                Evidence(_bg("established", "bg_rou"), "2022-05"),
+            ),
+        ),
+        Event(
+            "bg_bgr",
+            "2022-02",
+            "offered_lead",
+            "BGR",
+            "Bulgaria offered to lead a NATO battle group on its own territory "
+            "(Reuters, mid-February 2022; day of the offer not found)",
+            deps["bgr_offer"]["source_url"],
+            deps["bgr_offer"]["verified"],
+            (
+                Evidence(_dep("bgr_offer", "announced_date"), "2022-02"),
+                Evidence(_dep("bgr_offer", "what"), "Bulgaria offered to lead"),
+            ),
+        ),
+        Event(
+            "bg_bgr",
+            "2022-02",
+            "proposed",
+            "BGR",
+            "Reuters: NATO defence ministers weigh battle groups of about 1,000 troops each for "
+            "Bulgaria and Romania; Bulgaria offered to lead its own (troop figure = planned size)",
+            SEED_URL,
+            "yes",
+            (
+                Evidence("seed", "combat groups of about 1,000 troops each for Bulgaria, Romania"),
+                Evidence("readme", "a Reuters report from mid-February 2022"),
+                Evidence("seed", "France and Bulgaria have already offered to lead combat groups"),
+                Evidence(_bg("status_2022_02", "bg_bgr"), "proposed"),
+            ),
+            troops_approx=1000,
+            troops_as_of="2022-02",
+        ),
+        Event(
+            "bg_bgr",
+            "2022-03-01",
+            "established",
+            "BGR",
+            'Battle group "constituted March 1, 2022" with Bulgaria as host and framework nation '
+            "(JFC Naples)",
+            pick_urls(src["bg_bgr"], "jfcnaples.nato.int"),
+            "yes",
+            (
+                Evidence(_bg("notes", "bg_bgr"), 'battle group "constituted March 1, 2022"'),
+                Evidence(_bg("notes", "bg_bgr"), "Bulgaria initially host AND framework nation"),
+            ),
+        ),
+        Event(
+            "bg_bgr",
+            "2022-10-17",
+            "established",
+            "ITA",
+            "Italy became framework nation (JFC Naples); Full Operational Capability 2022-12-14",
+            pick_urls(src["bg_bgr"], "jfcnaples.nato.int", "decode39.com"),
+            "yes",
+            (
+                Evidence(_bg("notes", "bg_bgr"), "Italy became framework nation on 2022-10-17"),
+                Evidence(_bg("notes", "bg_bgr"), "Full Operational Capability 2022-12-14"),
+                Evidence(_bg("framework_nation", "bg_bgr"), "Italy (from 2022-10-17)"),
+            ),
+        ),
+        Event(
+            "bg_svk",
+            "2022-02",
+            "considered",
+            "",
+            "Reuters: a battle group possibly for Slovakia, which hesitated, afraid of provoking "
+            "Russia",
+            SEED_URL,
+            "yes",
+            (
+                Evidence("seed", "Hungary and Slovakia are hesitating"),
+                Evidence("readme", "a Reuters report from mid-February 2022"),
+                Evidence("seed", "and possibly for Slovakia and Hungary"),
+                Evidence(_bg("status_2022_02", "bg_svk"), "considered"),
+            ),
+        ),
+        Event(
+            "bg_svk",
+            "2022-03",
+            "established",
+            "CZE",
+            'Czech-led battle group "established last March", i.e. March 2022 (Radio Prague)',
+            pick_urls(src["bg_svk"], "english.radio.cz"),
+            "yes",
+            (
+                Evidence(
+                    _bg("notes", "bg_svk"),
+                    'Radio Prague: mission "established last March" (i.e. March 2022)',
+                ),
+                Evidence(_bg("framework_nation", "bg_svk"), "Czechia (2022 to 2024-06-30)"),
+            ),
+        ),
+        Event(
+            "bg_svk",
+            "2024-07-01",
+            "established",
+            "ESP",
+            "Spain took over leadership of the battle group at Lešť (JFC Brunssum)",
+            pick_urls(src["bg_svk"], "jfcbs.nato.int"),
+            "yes",
+            (
+                Evidence(_bg("notes", "bg_svk"), "Spain took over 2024-07-01 at Lešť"),
+                Evidence(_bg("framework_nation", "bg_svk"), "Spain (from 2024-07-01)"),
+            ),
+        ),
+        Event(
+            "bg_hun",
+            "2022-02",
+            "considered",
+            "",
+            "Reuters: a battle group possibly for Hungary, which hesitated, afraid of provoking "
+            "Russia",
+            SEED_URL,
+            "yes",
+            (
+                Evidence("seed", "Hungary and Slovakia are hesitating"),
+                Evidence("readme", "a Reuters report from mid-February 2022"),
+                Evidence("seed", "and possibly for Slovakia and Hungary"),
+                Evidence(_bg("status_2022_02", "bg_hun"), "considered"),
+            ),
+        ),
+        Event(
+            "bg_hun",
+            "2022",
+            "established",
+            "HUN",
+            "Hungarian-led battle group based in Tata (sources give the year only); NATO approved "
+            "the four new battle groups on 2022-03-24",
+            pick_urls(src["bg_hun"], "jfcbs.nato.int", "kurier.plus", "novinite.com"),
+            "yes",
+            (
+                Evidence(_bg("established", "bg_hun"), "2022"),
+                Evidence(_bg("decided", "bg_hun"), "2022-03-24"),
+                Evidence(_bg("notes", "bg_hun"), 'Hungarian-led ("based in Tata"'),
+            ),
+            in_effect_from="2022-03-24",
+            placement_note=(
+                "the source gives only the year 2022, whose first day would fall before the "
+                "February 2022 'considered' status it replaces; it is applied from 2022-03-24, the "
+                "day NATO approved the battle group (battlegroups.csv `decided`)"
+            ),
+        ),
+    ]
+
+
+def troop_events(bgs: dict[str, dict[str, str]]) -> list[Event]:
+    """One event per battle group for the NATO press-office figures (status carried later)."""
+    out = []
+    for bg_id, row in bgs.items():
+        if not row["troops_approx"]:
+            continue
+        out.append(
+            Event(
+                bg_id,
+                row["troops_as_of"],
+                "",
+                "",
+                f"NATO press-office figure: {int(row['troops_approx']):,} troops "
+                "(reported by LSM; may include support personnel); status unchanged",
+                pick_urls(row["source_url"], LSM_MARK),
+                "yes",
+                (
+                    Evidence(_bg("troops_approx", bg_id), row["troops_approx"]),
+                    Evidence(_bg("troops_as_of", bg_id), row["troops_as_of"]),
+                ),
+                troops_approx=int(row["troops_approx"]),
+                troops_as_of=row["troops_as_of"],
+            )
+        )
+    return out
+
+
+def check_evidence(ev: Event, tables: dict, seed: str) -> None:
+    for item in ev.evidence:
+        if item.where == "seed":
+            haystack = seed
+        elif item.where == "readme":
+            haystack = tables["README.md"]
+        else:
+            fname, row_id, col = item.where.split(":")
+            haystack = tables[fname][row_id][col]
+        if item.text not in haystack:
+            raise BuildError(f"{ev.bg_id} {ev.date} {ev.status}: {item.text!r} not in {item.where}")
+
+
+def replay(events: list[Event]) -> list[dict[str, object]]:
+    """Order the events on the time line and fill in the carried status of troop-only rows."""
+    rows = []
+    for seq, ev in enumerate(events):
+        start = ev.in_effect_from or period_start(ev.date).isoformat()
+        if ev.in_effect_from:
+            lo = period_start(ev.date)
+            if not lo.isoformat() <= start or not start.startswith(ev.date):
+                raise BuildError(f"{ev.bg_id}: in_effect_from {start} outside {ev.date}")
+        rows.append({"seq": seq, "ev": ev, "in_effect_from": start})
+    rows.sort(key=lambda r: (r["ev"].bg_id, r["in_effect_from"], r["seq"]))
+    out: list[dict[str, object]] = []
+    state: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        ev: Event = r["ev"]
+        status, framework = ev.status, ev.framework_iso3
+        if not status:  # troop figure: carries the state in force that day
+            if ev.bg_id not in state:
+                raise BuildError(f"{ev.bg_id}: troop figure {ev.date} before any status event")
+            status, framework = state[ev.bg_id]
+        state[ev.bg_id] = (status, framework)
+        out.append(
+            {
+                "bg_id": ev.bg_id,
+                "date": ev.date,
+                "in_effect_from": r["in_effect_from"],
+                "status": status,
+                "framework_iso3": framework,
+                "troops_approx": ev.troops_approx,
+                "troops_as_of": ev.troops_as_of,
+                "event": ev.event,
+                "source_url": ev.source_url,
+                "verified": ev.verified,
+            }
+        )
+    return out
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+MEMBERS = ["iso3", "name", "accession_date", "source_url", "verified", "notes"]
+BORDER_STATES = ["feature_id", "iso3", "name", "role", "notes", "source_url", "verified"]
+BATTLEGROUPS = [
+    "id",
+    "host_iso3",
+    "host_name",
+    "base_name",
+    "base_lat",
+    "base_lon",
+    "coord_source",
+    "decided",
+    "source_url",
+    "verified",
+    "notes",
+]
+EVENTS = [
+    "bg_id",
+    "date",
+    "in_effect_from",
+    "status",
+    "framework_iso3",
+    "troops_approx",
+    "troops_as_of",
+    "event",
+    "source_url",
+    "verified",
+]
+REINFORCEMENTS = [
+    "id",
+    "nation_iso3",
+    "kind",
+    "what",
+    "where_name",
+    "where_iso3",
+    "lat",
+    "lon",
+    "coord_source",
+    "announced_date",
+    "source_url",
+    "verified",
+    "notes",
+]
+ESTIMATES = [
+    "date",
+    "estimate_label",
+    "troops_low",
+    "troops_high",
+    "who",
+    "what",
+    "source_url",
+    "verified",
+    "notes",
+]
+AREAS = [
+    "name",
+    "lat",
+    "lon",
+    "kind",
+    "country_iso3",
+    "observed",
+    "coord_source",
+    "source_url",
+    "verified",
+    "notes",
+]
+CRIMEA = ["id", "event", "date", "source_url", "verified", "notes"]
+LENGTHS = ["a", "b", "length_km", "source", "source_url", "as_of", "notes"]
+
+_OBSERVED_NOTE = re.compile(r"^(\d{4}(?:-\d{2}){0,2}) \(([^)]+)\)$")
+
+
+def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
+    seed_files = sorted(seeds.glob("*.txt"))
+    if len(seed_files) != 1:
+        raise BuildError(f"expected one seed report in {seeds}, found {len(seed_files)}")
+    seed = seed_files[0].read_text(encoding="utf-8")
+    dropped: dict[str, int] = {}
+    log: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    out.mkdir(parents=True, exist_ok=True)
+
+    def emit(name: str, columns: list[str], rows: list[dict[str, object]]) -> None:
+        write_csv(out / name, columns, rows)
+        counts[name] = len(rows)
+
+    # members.csv
+    members = shipped(read_csv(source / "nato_members.csv"), "nato_members.csv", dropped)
+    if len(members) != 32:
+        raise BuildError(f"nato_members.csv: {len(members)} rows, expected 32")
+    for row in members:
+        check_date(row["accession_date"], "nato_members.csv")
+    emit("members.csv", MEMBERS, members)
+    log["members.csv"] = ["Copied row for row; columns unchanged."]
+
+    # border_states.csv
+    border = []
+    for row in read_csv(source / "border_states.csv"):
+        feature_id = "RUS-KGD" if row["role"] == "russia_exclave" else row["iso3"]
+        border.append({**row, "feature_id": feature_id, "verified": "yes"})
+    if sorted(r["feature_id"] for r in border) != ["BLR", "GEO", "MDA", "RUS", "RUS-KGD", "UKR"]:
+        raise BuildError("border_states.csv: unexpected rows")
+    emit("border_states.csv", BORDER_STATES, border)
+    log["border_states.csv"] = [
+        "Added `feature_id`, the map key: the iso3 code, except `RUS-KGD` for the Kaliningrad "
+        "row (role `russia_exclave`), which shares iso3 `RUS` with the main Russia row.",
+        "Added `verified` = `yes` on every row: the source table has no such column. The rows "
+        "are the compiled table's summary of the cited page; the border lengths quoted in "
+        "`notes` are the CIA World Factbook's (see border_lengths.csv), and the Transnistria "
+        "troop figure is the Factbook's 2025 value, not a February 2022 count.",
+    ]
+
+    # battlegroups.csv and battlegroup_events.csv
+    bg_rows = shipped(read_csv(source / "battlegroups.csv"), "battlegroups.csv", dropped)
+    bgs = by_id(bg_rows)
+    deps_rows = read_csv(source / "deployments_2022.csv")
+    deps = by_id(deps_rows)
+    emit("battlegroups.csv", BATTLEGROUPS, bg_rows)
+    log["battlegroups.csv"] = [
+        "One row per battle group with its static facts; `notes`, `decided`, coordinates and "
+        "`source_url` verbatim. `decided` is free text (`2016 (Warsaw Summit)` or an ISO date) "
+        "and is not an event on the map.",
+        "Dropped `framework_nation`, `framework_iso3`, `status_2022_02`, `established`, "
+        "`troops_approx` and `troops_as_of`: they change over time and live in "
+        "battlegroup_events.csv, where each value carries its own date and source.",
+        "`verified` is the compiled table's: bg_ltu is `partial` because of the Panzerbrigade 45 "
+        "date (secondary source).",
+    ]
+
+    status_events = define_events(bgs, deps)
+    all_events = status_events + troop_events(bgs)
+    readme = " ".join((source / "README.md").read_text(encoding="utf-8").split())
+    tables = {"battlegroups.csv": bgs, "deployments_2022.csv": deps, "README.md": readme}
+    for ev in all_events:
+        check_evidence(ev, tables, seed)
+        check_date(ev.date, "events")
+        if ev.bg_id not in bgs:
+            raise BuildError(f"event for unknown battle group {ev.bg_id}")
+    events = replay(all_events)
+    emit("battlegroup_events.csv", EVENTS, events)
+    log["battlegroup_events.csv"] = _events_log(status_events, events)
+
+    # reinforcements.csv
+    reinf = shipped(deps_rows, "deployments_2022.csv", dropped)
+    for row in reinf:
+        row["nation_iso3"] = row.pop("nation")
+        check_date(row["announced_date"], "deployments_2022.csv")
+        if bool(row["lat"]) != bool(row["lon"]):
+            raise BuildError(f"deployments_2022.csv {row['id']}: only one of lat/lon")
+    emit("reinforcements.csv", REINFORCEMENTS, reinf)
+    log["reinforcements.csv"] = [
+        "From deployments_2022.csv: `nation` renamed `nation_iso3`; everything else verbatim.",
+        "Empty `lat`/`lon` stay empty: those rows (ships, regions, offers, unnamed locations) "
+        "have no sourced point and are listed, never plotted or geolocated.",
+        "`where_iso3` may hold several `;`-separated codes (e.g. `EST;LVA;LTU`) or be empty "
+        "(open sea). `CYP` for RAF Akrotiri is geographic only: the base is a UK Sovereign Base "
+        "Area.",
+        "The sources put HMS Trent and HMS Diamond in the eastern Mediterranean, NOT the Black "
+        "Sea.",
+        "The rows also include the French (fra_rou_offer, fra_rou_parly) and Bulgarian "
+        "(bgr_offer) offers to lead battle groups; their lat/lon are empty.",
+    ]
+
+    # buildup_estimates.csv
+    estimates = shipped(read_csv(source / "russian_buildup.csv"), "russian_buildup.csv", dropped)
+    est_out = []
+    for row in estimates:
+        check_date(row["date"], "russian_buildup.csv")
+        low = int(row["estimate_low"])
+        high = int(row["estimate_high"]) if row["estimate_high"] else None
+        if high is not None and high < low:
+            raise BuildError(f"russian_buildup.csv {row['date']}: high < low")
+        est_out.append(
+            {
+                "date": row["date"],
+                "estimate_label": row["estimate_troops"],
+                "troops_low": low,
+                "troops_high": high,
+                **{k: row[k] for k in ("who", "what", "source_url", "verified", "notes")},
+            }
+        )
+    emit("buildup_estimates.csv", ESTIMATES, est_out)
+    log["buildup_estimates.csv"] = [
+        "From russian_buildup.csv: `estimate_troops` renamed `estimate_label` (the figure as "
+        "reported, text); `estimate_low`/`estimate_high` renamed `troops_low`/`troops_high` "
+        '(integers). An empty `troops_high` means "more than `troops_low`".',
+        "Figures differ in scope (Russian troops only vs incl. Rosgvardia and separatist "
+        "forces; actual vs planned): read `what` and `notes` before comparing rows.",
+    ]
+
+    # buildup_areas.csv
+    areas = shipped(read_csv(source / "buildup_areas.csv"), "buildup_areas.csv", dropped)
+    area_log = [
+        "Empty `lat`/`lon` stay empty (no sourced coordinate): those areas are listed, not "
+        "plotted. Points stand for the named town, not the training area or camp; see "
+        "`coord_source`."
+    ]
+    for row in areas:
+        observed = row["observed"]
+        if " / " in observed:
+            row["observed"] = observed.replace(" / ", "/")
+            area_log.append(
+                f"{row['name']}: `observed` {observed!r} written {row['observed']!r} (ISO range "
+                "`first/last` sourced observation)."
+            )
+        elif match := _OBSERVED_NOTE.match(observed):
+            row["observed"] = match.group(1)
+            row["notes"] = f"Observed: {observed}. {row['notes']}"
+            area_log.append(
+                f"{row['name']}: `observed` {observed!r} written {row['observed']!r}; the "
+                f"qualifier ({match.group(2)}) moved to the start of `notes`."
+            )
+        for part in row["observed"].split("/"):
+            check_date(part, "buildup_areas.csv")
+    emit("buildup_areas.csv", AREAS, areas)
+    log["buildup_areas.csv"] = area_log
+
+    # crimea.csv
+    crimea = shipped(read_csv(source / "crimea.csv"), "crimea.csv", dropped)
+    for row in crimea:
+        check_date(row["date"], "crimea.csv")
+    emit("crimea.csv", CRIMEA, crimea)
+    log["crimea.csv"] = [
+        "Copied verbatim. `crimea_annexation` (2014-03-18) is when the occupied-Crimea layer "
+        "starts; `unga_68_262` is the basis for drawing Crimea as Ukrainian territory."
+    ]
+
+    # border_lengths.csv
+    lengths = []
+    swapped = []
+    for row in read_csv(source / "border_lengths.csv"):
+        a, b = row["a"], row["b"]
+        if a > b:
+            a, b = b, a
+            swapped.append(f"{row['a']}-{row['b']}")
+        lengths.append({**row, "a": a, "b": b, "length_km": int(row["km"])})
+    pairs = [(r["a"], r["b"]) for r in lengths]
+    if len(set(pairs)) != len(pairs):
+        raise BuildError("border_lengths.csv: duplicate pair")
+    emit("border_lengths.csv", LENGTHS, lengths)
+    log["border_lengths.csv"] = [
+        "`km` renamed `length_km` (integer). Land-boundary lengths as given by the CIA World "
+        "Factbook (GitHub mirror factbook/factbook.json at commit 8662a8b, checked on both "
+        "countries' pages); Russia-Ukraine is the Factbook's 1,944 km with no Crimea qualifier.",
+        f"Pairs written with `a` < `b` alphabetically; swapped: {', '.join(swapped) or 'none'}.",
+    ]
+
+    (out / "README.md").write_text(_readme(log, counts, dropped), encoding="utf-8")
+    return counts
+
+
+def _events_log(status_events: list[Event], rows: list[dict[str, object]]) -> list[str]:
+    lines = [
+        "Derived by scripts/build_facts.py, one row per change, only from sourced statements: "
+        "battlegroups.csv columns and notes, deployments_2022.csv (the French and Bulgarian "
+        "offers) and the seed report (a copy of the mid-February 2022 Reuters report, cited as "
+        f"{SEED_URL}). The script checks that each quoted statement is still in its source.",
+        "`date` keeps the source's precision (YYYY, YYYY-MM or YYYY-MM-DD). `in_effect_from` is "
+        "the day the map applies the event: the first day of `date`'s period (geo.dates."
+        "period_start), except where noted below. `battlegroups(as_of)` replays the rows in "
+        "(`in_effect_from`, file order).",
+        "Troop figures: the NATO press-office figures of 2022-06-28 (battlegroups.csv "
+        "`troops_approx`, via LSM) are one row per battle group dated 2022-06-28 that carries the "
+        "status and framework nation in force that day (only troops change). The 1,000 on the "
+        'February 2022 `proposed` rows is the planned size the seed reports ("about 1,000 '
+        'troops each"), not a count. Latvia\'s brigade row carries "more than 3,500" as 3500 '
+        "(Latvian MoD, 2024-06-28). A troop figure is shown only when both `in_effect_from` and "
+        "`troops_as_of` are on or before the map date.",
+        "`verified` is the flag of the statement the event rests on: `partial` for Bulgaria's "
+        "offer (day not found) and Panzerbrigade 45 (secondary source). bg_ltu's other events "
+        "are `yes`: the compiled table marks that row `partial` only for Panzerbrigade 45.",
+        "Judgements: Lithuania's `established` uses March 2017, the LANDCOM advance party, i.e. "
+        "first troops in theatre, as Estonia (began rotating personnel April 2017) and Poland "
+        "(first troops April 2017); the compiled `established` column says only 2017. Bulgaria's "
+        "February 2022 status is `proposed` (compiled `status_2022_02` and the seed: ministers "
+        "weighed battle groups for Bulgaria and Romania, both with an offer to lead), preceded "
+        "by the `offered_lead` row. Romania's May 2022 event cites both candidate URLs of the "
+        "compiled row for the Romanian MoD statement (the table does not say which one).",
+    ]
+    for ev in status_events:
+        if ev.placement_note:
+            lines.append(f"{ev.bg_id} `{ev.status}` dated {ev.date}: {ev.placement_note}.")
+    lines.append("Rows shipped:")
+    lines.append("")
+    lines.append("| bg_id | date | in effect | status | framework | troops | troops as of |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for r in rows:
+        troops = "" if r["troops_approx"] is None else f"{r['troops_approx']:,}"
+        lines.append(
+            f"| {r['bg_id']} | {r['date']} | {r['in_effect_from']} | {r['status']} | "
+            f"{r['framework_iso3']} | {troops} | {r['troops_as_of']} |"
+        )
+    return lines
+
+
+def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str, int]) -> str:
+    out = [
+        "# Facts: NATO's eastern flank",
+        "",
+        "Written by `scripts/build_facts.py` (do not edit by hand; re-run the script) from the "
+        "compiled, sourced fact tables in `../shared/facts/` (compiled 2026-11-28) and the seed "
+        "report in `../shared/seeds/`.",
+        "",
+        "Conventions: CSV, UTF-8, header row; ISO 3166-1 alpha-3 join keys, several codes "
+        "`;`-separated; dates ISO 8601 with the precision the source gives (YYYY, YYYY-MM or "
+        "YYYY-MM-DD, never padded; ranges `start/end`); units in column names; `source_url` "
+        "holds one or more URLs separated by ` | `; `verified` is `yes` (the row's facts were "
+        "seen in the source) or `partial` (the main fact is sourced, a detail such as the day "
+        "is not; `notes` say which). Rows marked `verified=no` in the source are not shipped "
+        f"(dropped: {sum(dropped.values())}). Column types and allowed values: "
+        "`layers/schema.py`.",
+        "",
+        "Coordinates are WGS84 decimal degrees from the page named in `coord_source`; they mark "
+        "the named town, airport or training area, not a specific barracks. Empty means not "
+        "sourced: not plotted.",
+        "",
+    ]
+    sources = {
+        "members.csv": "nato_members.csv",
+        "border_states.csv": "border_states.csv",
+        "battlegroups.csv": "battlegroups.csv",
+        "battlegroup_events.csv": "battlegroups.csv, deployments_2022.csv, seed report",
+        "reinforcements.csv": "deployments_2022.csv",
+        "buildup_estimates.csv": "russian_buildup.csv",
+        "buildup_areas.csv": "buildup_areas.csv",
+        "crimea.csv": "crimea.csv",
+        "border_lengths.csv": "border_lengths.csv",
+    }
+    for name, lines in log.items():
+        out += [f"## {name}", "", f"Rows: {counts[name]}. From: {sources[name]}.", ""]
+        for line in lines:
+            if line.startswith("|") or not line:
+                out.append(line)
+            else:
+                out.append(f"- {line}")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--seeds", type=Path, default=None, help="default: SOURCE/../seeds")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    seeds = args.seeds or args.source.parent / "seeds"
+    try:
+        counts = build(args.source, seeds, args.out)
+    except (BuildError, OSError, KeyError, ValueError) as err:
+        print(f"build_facts: {err}", file=sys.stderr)
+        return 2
+    for name, n in counts.items():
+        print(f"{name}: {n} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
