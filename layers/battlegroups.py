@@ -1,0 +1,219 @@
+"""NATO battle groups on a given day, replayed from their dated events.
+
+``data/facts/battlegroups.csv`` holds what doesn't change (host, base, coordinates, decision);
+``data/facts/battlegroup_events.csv`` one row per change, each with its date and source. The
+state on a day is the last event in effect on that day, in the order (``in_effect_from``, file
+order). Troop figures are kept with the day they were reported (``troops_as_of``) and shown only
+once both the event and that day have come: a map never shows a figure from after its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geo.dates import parse_as_of, period_start
+from geo.errors import InputError
+from layers.facts import load_table
+from layers.schema import ISO_SEP, URL_SEP
+
+COLUMNS = [
+    "id",
+    "host_iso3",
+    "host_name",
+    "status",
+    "status_date",
+    "framework_iso3",
+    "framework_name",
+    "troops_approx",
+    "troops_as_of",
+    "base_name",
+    "location",
+    "coord_source",
+    "decided",
+    "source_url",
+    "verified",
+    "notes",
+    "event",
+    "geometry",
+]
+
+#: ``coord_source`` of a battle group drawn at its host's representative point.
+HOST_POINT_SOURCE = (
+    "no sourced base coordinates: drawn at the host country's representative point "
+    "(display boundaries), not at a base"
+)
+
+
+def timeline(bg_id: str | None = None) -> pd.DataFrame:
+    """Return the dated events of one battle group, or of all, in the order they apply.
+
+    Parameters
+    ----------
+    bg_id : str or None
+        A battle-group id such as ``"bg_rou"``; ``None`` for every battle group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``battlegroup_events.csv`` sorted by ``bg_id``, ``in_effect_from`` and
+        file order; a new frame per call.
+
+    Raises
+    ------
+    geo.errors.InputError
+        ``bg_id`` is not a known battle group.
+
+    Examples
+    --------
+    >>> list(timeline("bg_rou")["status"])
+    ['offered_lead', 'proposed', 'established', 'established']
+    """
+    events = load_table("battlegroup_events")
+    events["_order"] = range(len(events))
+    if bg_id is not None:
+        known = sorted(load_table("battlegroups")["id"])
+        if bg_id not in known:
+            raise InputError(f"unknown battle group {bg_id!r}; choose one of: {', '.join(known)}")
+        events = events[events["bg_id"] == bg_id]
+    events = events.sort_values(["bg_id", "in_effect_from", "_order"], kind="stable")
+    return events.drop(columns="_order").reset_index(drop=True)
+
+
+def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
+    """Return every battle group with at least one event in effect on ``as_of``, as points.
+
+    Parameters
+    ----------
+    as_of : str, datetime.date or None
+        ``YYYY-MM-DD`` in 1949-04-04 … today; ``None`` means today.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One Point per battle group (EPSG:4326), columns ``id, host_iso3, host_name, status,
+        status_date, framework_iso3, framework_name, troops_approx, troops_as_of, base_name,
+        location, coord_source, decided, source_url, verified, notes, event``:
+
+        - ``status``/``framework_iso3``: from the last event in effect; ``status_date`` is the
+          date (as sourced) of the event that set this status and framework nation; ``event``
+          its text. ``framework_iso3`` is empty while no nation has offered to lead.
+        - ``troops_approx`` (``Int64``): the latest figure whose event and ``troops_as_of`` are
+          both on or before ``as_of``; ``<NA>`` if none.
+        - ``location``: ``"base"`` at the sourced base coordinates, else ``"host_point"`` at the
+          host country's representative point (flagged in ``coord_source``).
+        - ``source_url``: the static row's URLs and those of every event up to ``as_of``;
+          ``verified``: ``partial`` if any of those rows is.
+        - ``notes``: the static notes, which may mention later events with their dates.
+
+    Raises
+    ------
+    geo.errors.InputError
+        The date is malformed or out of range.
+
+    Examples
+    --------
+    >>> bg = battlegroups("2022-02-23").set_index("id")
+    >>> bg.loc["bg_rou", ["status", "framework_iso3"]].tolist()
+    ['proposed', 'FRA']
+    >>> len(battlegroups("2016-12-31"))
+    0
+    """
+    day = parse_as_of(as_of)
+    static = load_table("battlegroups").set_index("id")
+    events = timeline()
+    events = events[[period_start(d) <= day for d in events["in_effect_from"]]]
+    names = _names()
+    rows = []
+    for bg_id, group in events.groupby("bg_id", sort=False):
+        rows.append(_row(static.loc[bg_id], bg_id, group.reset_index(drop=True), day, names))
+    if not rows:
+        return gpd.GeoDataFrame(
+            pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[:-1]}),
+            geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+        ).astype({"troops_approx": "Int64"})
+    out = pd.DataFrame(rows)
+    out["troops_approx"] = pd.array(out["troops_approx"], dtype="Int64")
+    order = {bg: i for i, bg in enumerate(static.index)}
+    out = out.sort_values("id", key=lambda s: s.map(order)).reset_index(drop=True)
+    return gpd.GeoDataFrame(out[COLUMNS], geometry="geometry", crs="EPSG:4326")
+
+
+def _row(
+    fact: pd.Series, bg_id: str, events: pd.DataFrame, day: dt.date, names: dict[str, str]
+) -> dict[str, object]:
+    last = events.iloc[-1]
+    state = (last["status"], last["framework_iso3"])
+    first = len(events) - 1
+    while (
+        first > 0
+        and (events.at[first - 1, "status"], events.at[first - 1, "framework_iso3"]) == state
+    ):
+        first -= 1
+    setter = events.iloc[first]
+
+    troops = events[events["troops_approx"].notna()]
+    troops = troops[[period_start(d) <= day for d in troops["troops_as_of"]]]
+    figure, figure_as_of = pd.NA, ""
+    if len(troops):
+        latest = max(
+            range(len(troops)),
+            key=lambda i: (period_start(troops["troops_as_of"].iloc[i]), i),
+        )
+        figure = int(troops["troops_approx"].iloc[latest])
+        figure_as_of = troops["troops_as_of"].iloc[latest]
+
+    if pd.notna(fact["base_lat"]):
+        location, coord_source = "base", fact["coord_source"]
+        point = Point(fact["base_lon"], fact["base_lat"])
+    else:
+        location, coord_source = "host_point", HOST_POINT_SOURCE
+        point = _host_points()[fact["host_iso3"]]
+
+    urls = [*fact["source_url"].split(URL_SEP)]
+    for cell in events["source_url"]:
+        urls.extend(cell.split(URL_SEP))
+    flags = {fact["verified"], *events["verified"]}
+    framework = state[1]
+    return {
+        "id": bg_id,
+        "host_iso3": fact["host_iso3"],
+        "host_name": fact["host_name"],
+        "status": state[0],
+        "status_date": setter["date"],
+        "framework_iso3": framework,
+        "framework_name": ISO_SEP.join(names.get(c, c) for c in framework.split(ISO_SEP) if c),
+        "troops_approx": figure,
+        "troops_as_of": figure_as_of,
+        "base_name": fact["base_name"],
+        "location": location,
+        "coord_source": coord_source,
+        "decided": fact["decided"],
+        "source_url": URL_SEP.join(dict.fromkeys(u.strip() for u in urls if u.strip())),
+        "verified": "partial" if "partial" in flags else "yes",
+        "notes": fact["notes"],
+        "event": setter["event"],
+        "geometry": point,
+    }
+
+
+def _names() -> dict[str, str]:
+    """Display names by ISO code: the members table's, else the boundary data's."""
+    from geo.boundaries import load_countries
+
+    countries = load_countries("display")
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    members = load_table("members")
+    names.update(zip(members["iso3"], members["name"], strict=True))
+    return names
+
+
+def _host_points() -> dict[str, Point]:
+    from geo.boundaries import load_countries
+
+    countries = load_countries("display")
+    points = countries.geometry.representative_point()
+    return dict(zip(countries["iso3"], points, strict=True))

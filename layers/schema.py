@@ -1,0 +1,263 @@
+"""The fact tables in ``data/facts/``: their columns, types and allowed values, named once.
+
+``layers.facts.load_table`` validates every file against :data:`TABLES`; the build script
+(``scripts/build_facts.py``) writes the same columns. A column's ``kind`` says how its text is
+checked and parsed:
+
+``text``       any text (``required`` means not empty)
+``choice``     one of ``allowed``
+``iso3``       an ISO 3166-1 alpha-3 code known to the map (or a member state's code)
+``iso3_list``  ``;``-separated ``iso3`` codes
+``date``       ISO 8601 of year, month or day precision: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``
+``date_range`` a ``date`` or ``start/end``
+``day``        ``YYYY-MM-DD`` only
+``int``        a whole number ≥ 0, parsed to pandas ``Int64``
+``lat``/``lon`` decimal degrees (WGS84) in range, parsed to float; a row has both or neither
+``urls``       one or more ``http(s)://`` URLs separated by `` | ``
+``verified``   ``yes`` or ``partial`` (rows no source confirms are never shipped)
+
+Examples
+--------
+>>> TABLES["battlegroup_events"].column("status").allowed
+('considered', 'offered_lead', 'proposed', 'established', 'brigade')
+>>> [c.name for c in TABLES["crimea"].columns]
+['id', 'event', 'date', 'source_url', 'verified', 'notes']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Battle-group status, in the order a battle group moves through them.
+STATUS: tuple[str, ...] = ("considered", "offered_lead", "proposed", "established", "brigade")
+
+#: What each status means (for legends and tooltips).
+STATUS_MEANING: dict[str, str] = {
+    "considered": "under consideration; the host hesitant",
+    "offered_lead": "a nation offered to lead it",
+    "proposed": "proposed to NATO defence ministers",
+    "established": "established",
+    "brigade": "upgraded to brigade level",
+}
+
+#: Roles of the states on the alliance's eastern border.
+ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
+
+#: What a reinforcement sends.
+KIND: tuple[str, ...] = ("troops", "aircraft", "ships")
+
+#: What was observed at a Russian build-up area.
+AREA_KIND: tuple[str, ...] = (
+    "ground_forces_camp",
+    "training_area",
+    "airfield_camp",
+    "exercise",
+    "garrison",
+)
+
+#: Allowed values of every ``verified`` column.
+VERIFIED: tuple[str, ...] = ("yes", "partial")
+
+#: Separator of several URLs in one ``source_url`` cell.
+URL_SEP = " | "
+
+#: Separator of several ISO codes in one cell.
+ISO_SEP = ";"
+
+#: What each column kind accepts, for error messages.
+KIND_RULES: dict[str, str] = {
+    "text": "any text",
+    "choice": "one of the allowed values",
+    "iso3": "an ISO 3166-1 alpha-3 code on the map or of a member state",
+    "iso3_list": "';'-separated ISO 3166-1 alpha-3 codes",
+    "date": "YYYY, YYYY-MM or YYYY-MM-DD",
+    "date_range": "YYYY, YYYY-MM or YYYY-MM-DD, or start/end",
+    "day": "YYYY-MM-DD",
+    "int": "a whole number >= 0",
+    "lat": "a latitude in -90..90 (decimal degrees)",
+    "lon": "a longitude in -180..180 (decimal degrees)",
+    "urls": "http(s) URLs separated by ' | '",
+    "verified": "yes or partial",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a fact table."""
+
+    name: str
+    kind: str = "text"
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+
+    def rule(self) -> str:
+        """Describe what the column accepts, for error messages."""
+        if self.kind == "choice":
+            return "one of: " + ", ".join(self.allowed)
+        text = KIND_RULES[self.kind]
+        return text if self.required else f"{text}, or empty"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One fact table: ``data/facts/<name>.csv``.
+
+    ``key`` names the columns whose values must be unique together (and the first of them names
+    a row in error messages); ``point`` names its latitude/longitude columns, if any.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    point: tuple[str, str] | None = None
+
+    @property
+    def filename(self) -> str:
+        """The file name inside ``data/facts/``."""
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+def _src() -> tuple[Column, Column]:
+    return Column("source_url", "urls"), Column("verified", "verified")
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "members",
+            (
+                Column("iso3", "iso3"),
+                Column("name"),
+                Column("accession_date", "date"),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("iso3",),
+        ),
+        Table(
+            "border_states",
+            (
+                Column("feature_id"),
+                Column("iso3", "iso3"),
+                Column("name"),
+                Column("role", "choice", allowed=ROLE),
+                Column("notes", required=False),
+                *_src(),
+            ),
+            key=("feature_id",),
+        ),
+        Table(
+            "battlegroups",
+            (
+                Column("id"),
+                Column("host_iso3", "iso3"),
+                Column("host_name"),
+                Column("base_name"),
+                Column("base_lat", "lat", required=False),
+                Column("base_lon", "lon", required=False),
+                Column("coord_source", required=False),
+                Column("decided", required=False),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("id",),
+            point=("base_lat", "base_lon"),
+        ),
+        Table(
+            "battlegroup_events",
+            (
+                Column("bg_id"),
+                Column("date", "date"),
+                Column("in_effect_from", "day"),
+                Column("status", "choice", allowed=STATUS),
+                Column("framework_iso3", "iso3_list", required=False),
+                Column("troops_approx", "int", required=False),
+                Column("troops_as_of", "date", required=False),
+                Column("event"),
+                *_src(),
+            ),
+            key=("bg_id", "date", "status", "framework_iso3", "troops_approx"),
+        ),
+        Table(
+            "reinforcements",
+            (
+                Column("id"),
+                Column("nation_iso3", "iso3"),
+                Column("kind", "choice", allowed=KIND),
+                Column("what"),
+                Column("where_name"),
+                Column("where_iso3", "iso3_list", required=False),
+                Column("lat", "lat", required=False),
+                Column("lon", "lon", required=False),
+                Column("coord_source", required=False),
+                Column("announced_date", "date"),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("id",),
+            point=("lat", "lon"),
+        ),
+        Table(
+            "buildup_estimates",
+            (
+                Column("date", "date"),
+                Column("estimate_label"),
+                Column("troops_low", "int"),
+                Column("troops_high", "int", required=False),
+                Column("who"),
+                Column("what"),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("date", "who", "troops_low"),
+        ),
+        Table(
+            "buildup_areas",
+            (
+                Column("name"),
+                Column("lat", "lat", required=False),
+                Column("lon", "lon", required=False),
+                Column("kind", "choice", allowed=AREA_KIND),
+                Column("country_iso3", "iso3"),
+                Column("observed", "date_range"),
+                Column("coord_source", required=False),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("name",),
+            point=("lat", "lon"),
+        ),
+        Table(
+            "crimea",
+            (
+                Column("id"),
+                Column("event"),
+                Column("date", "date"),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("id",),
+        ),
+        Table(
+            "border_lengths",
+            (
+                Column("a", "iso3"),
+                Column("b", "iso3"),
+                Column("length_km", "int"),
+                Column("source"),
+                Column("source_url", "urls"),
+                Column("as_of", "date"),
+                Column("notes", required=False),
+            ),
+            key=("a", "b"),
+        ),
+    )
+}
