@@ -36,8 +36,9 @@ def reinforcements_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> t = reinforcements_table("2022-02-23")
-    >>> t.set_index("id").loc["uk_hms_trent", ["where_name", "located"]].tolist()
-    ['Eastern Mediterranean', False]
+    >>> ship = t.set_index("id").loc["uk_hms_trent"]
+    >>> ship["where_name"], bool(ship["located"])
+    ('Eastern Mediterranean', False)
     """
     day = parse_as_of(as_of)
     table = load_table("reinforcements")
@@ -110,8 +111,8 @@ def buildup_estimates(as_of: str | dt.date | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> e = buildup_estimates("2022-02-16")
-    >>> e.iloc[-1][["estimate_label", "troops_low"]].tolist()
-    ['>150,000', 150000]
+    >>> e.iloc[-1]["estimate_label"], int(e.iloc[-1]["troops_low"])
+    ('>150,000', 150000)
     """
     day = parse_as_of(as_of)
     table = load_table("buildup_estimates")
