@@ -92,7 +92,7 @@ def members(as_of: str | dt.date | None = None, resolution: str = "display") -> 
     out["member_iso3"] = out["iso3"].where(own[own | territory], sovereign[own | territory])
     facts = table.loc[out["member_iso3"]]
     out["name"] = [
-        facts.at[m, "name"] if m == c else n
+        table.at[m, "name"] if m == c else n
         for c, m, n in zip(out["iso3"], out["member_iso3"], out["name"], strict=True)
     ]
     for col in ("accession_date", "source_url", "verified"):
