@@ -256,6 +256,7 @@ TABLES: dict[str, Table] = {
                 Column("source_url", "urls"),
                 Column("as_of", "date"),
                 Column("notes", required=False),
+                Column("verified", "verified"),
             ),
             key=("a", "b"),
         ),
