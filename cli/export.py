@@ -1,0 +1,134 @@
+"""``flankmap export``: a scenario as PNG, offline HTML, GeoJSON or GeoPackage.
+
+Each file is written atomically (see ``render.export.write_export``): an error leaves no part of
+a file behind. The written paths are printed on stdout, one per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+#: Kept in step with ``render.export.FORMATS`` by a test; listed here so ``--help`` stays fast.
+FORMATS = ("png", "html", "geojson", "gpkg")
+
+
+def add_parser(sub) -> None:
+    """Register the command."""
+    from cli.main import date_arg
+
+    parser = sub.add_parser(
+        "export",
+        help="write a scenario as PNG, offline HTML, GeoJSON or GeoPackage",
+        description=(
+            "Write one scenario in one format (--scenario, --format, --out FILE or FOLDER), or "
+            "every shipped scenario in every format into a folder (--all --out FOLDER)."
+        ),
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--scenario", metavar="ID", help="scenario id (see `flankmap scenarios`)")
+    which.add_argument(
+        "--all", action="store_true", help="every scenario, at its own date and layers"
+    )
+    parser.add_argument(
+        "--as-of", type=date_arg, default=None, help="YYYY-MM-DD (default: the scenario's date)"
+    )
+    parser.add_argument(
+        "--layers", metavar="A,B,…", default=None, help="comma-separated layer ids to show"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (with --all: only this one; default every format)",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="file to write, or an existing folder (a file name is chosen)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _layers(text: str) -> tuple[str, ...]:
+    from geo.errors import InputError
+    from layers.scenarios import LAYER_IDS
+    from layers.view import parse_layers
+
+    layers, unknown = parse_layers(text)
+    if unknown:
+        raise InputError(
+            f"unknown layer(s) {', '.join(map(repr, unknown))}; known: {', '.join(LAYER_IDS)}"
+        )
+    if not layers:
+        raise InputError(f"--layers names no layer; use some of: {', '.join(LAYER_IDS)}")
+    return layers
+
+
+def _folder(path: Path) -> Path:
+    """Return ``path`` as an output folder, creating it (not its parents) if missing."""
+    from geo.errors import InputError
+
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--out {str(path)!r} is a file; --all needs a folder")
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create folder {str(path)!r}: {err.strerror or err}") from None
+    return path
+
+
+def _run_one(args: argparse.Namespace) -> int:
+    from geo.errors import InputError
+    from layers.scenarios import get_scenario
+    from layers.scene import build_scene
+    from render.export import export_filename, write_export
+
+    if args.format is None:
+        raise InputError(
+            f"--format is required with --scenario; choose one of: {', '.join(FORMATS)}"
+        )
+    scenario = get_scenario(args.scenario)
+    layers = _layers(args.layers) if args.layers is not None else None
+    out = Path(args.out)
+    if not out.is_dir() and not out.parent.is_dir():
+        raise InputError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    scene = build_scene(scenario, args.as_of, layers)
+    target = out / export_filename(scene, args.format) if out.is_dir() else out
+    print(write_export(scene, args.format, target))
+    return 0
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from geo.errors import InputError
+    from layers.scenarios import load_presets
+    from layers.scene import build_scene
+    from render.export import export_filename, write_export
+
+    if args.as_of is not None or args.layers is not None:
+        raise InputError(
+            "--all exports each scenario at its own date and layers; drop --as-of/--layers"
+        )
+    folder = _folder(Path(args.out))
+    formats = (args.format,) if args.format else FORMATS
+    presets = load_presets()
+    with tqdm(
+        total=len(presets) * len(formats), unit="file", file=sys.stderr, desc="export"
+    ) as bar:
+        for scenario in presets.values():
+            scene = build_scene(scenario)
+            for fmt in formats:
+                bar.set_postfix_str(f"{scenario.id}.{fmt}")
+                path = write_export(scene, fmt, folder / export_filename(scene, fmt))
+                tqdm.write(str(path), file=sys.stdout)
+                bar.update()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export(s); print each path written."""
+    return _run_all(args) if args.all else _run_one(args)
