@@ -1,0 +1,321 @@
+"""A scene: every layer of one scenario on one date, ready to draw or export.
+
+``build_scene`` is pure and returns new frames; the app caches its result and the CLI calls it
+directly. Text fields here are plain (unescaped) display text: renderers escape them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geo.boundaries import load_countries
+from geo.crs import WGS84
+from geo.dates import period_start
+from geo.errors import InputError
+from geo.measure import frontier
+from layers.battlegroups import battlegroups as fact_battlegroups
+from layers.border_states import border_states
+from layers.context import (
+    buildup_areas,
+    buildup_estimates,
+    occupied,
+    reinforcements,
+    reinforcements_table,
+)
+from layers.facts import load_table
+from layers.members import member_codes
+from layers.scenarios import LAYER_IDS, Scenario
+
+#: How each battle-group status is drawn: existing, proposed or hypothetical.
+STATUS_CLASS = {
+    "established": "existing",
+    "brigade": "existing",
+    "proposed": "proposed",
+    "offered_lead": "proposed",
+    "considered": "proposed",
+    "hypothetical": "hypothetical",
+}
+
+STATUS_TEXT = {
+    "established": "Existing: established",
+    "brigade": "Existing: upgraded to brigade",
+    "proposed": "PROPOSED",
+    "offered_lead": "PROPOSED: lead offered",
+    "considered": "PROPOSED: under consideration, host hesitant",
+    "hypothetical": "HYPOTHETICAL",
+}
+
+#: The states whose land border with the alliance the metrics measure.
+FRONTIER_STATES = ("RUS", "BLR")
+
+_COUNTRY_COLUMNS = ["iso3", "name", "category", "status", "source", "geometry"]
+_BG_COLUMNS = [
+    "id",
+    "host_iso3",
+    "host",
+    "framework_iso3",
+    "framework",
+    "status",
+    "status_class",
+    "troops_approx",
+    "troops",
+    "base",
+    "location",
+    "label",
+    "source",
+    "verified",
+    "note",
+    "geometry",
+]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The numbers a reader compares between scenarios."""
+
+    battlegroups: int
+    troops: int
+    troops_counted: int
+    hosts: tuple[str, ...]
+    frontier_km: float
+    covered_km: float
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything one view shows. Frames are EPSG:4326; text is unescaped."""
+
+    scenario: Scenario
+    as_of: dt.date
+    layers: tuple[str, ...]
+    countries: gpd.GeoDataFrame
+    battlegroups: gpd.GeoDataFrame
+    reinforcements: gpd.GeoDataFrame
+    buildup: gpd.GeoDataFrame
+    occupied: gpd.GeoDataFrame
+    demand_area: gpd.GeoDataFrame
+    metrics: Metrics
+    reinforcements_table: pd.DataFrame
+    buildup_estimates: pd.DataFrame
+    notes: tuple[str, ...] = field(default=())
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: [] for c in columns if c != "geometry"}, geometry=[], crs=WGS84)
+
+
+def _names() -> dict[str, str]:
+    """ISO3 → English name, from the boundaries and the member table (USA, CAN)."""
+    names = dict(zip(load_table("members")["iso3"], load_table("members")["name"], strict=True))
+    countries = load_countries("display")
+    names.update(dict(zip(countries["iso3"], countries["name"], strict=True)))
+    return names
+
+
+def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
+    layers = set(layers)
+    countries = load_countries("display")
+    members = load_table("members").set_index("iso3")
+    in_alliance = member_codes(as_of)
+    roles = border_states("display").drop_duplicates("iso3").set_index("iso3")
+
+    def describe(row: pd.Series) -> tuple[str, str, str]:
+        sovereign = row["sovereign_iso3"] or row["iso3"]
+        if "members" in layers and sovereign in in_alliance:
+            since = members.loc[sovereign, "accession_date"]
+            via = "" if sovereign == row["iso3"] else f" (territory of {sovereign})"
+            return "member", f"NATO member since {since}{via}", members.loc[sovereign, "source_url"]
+        if "border_states" in layers and row["iso3"] in roles.index:
+            role = roles.loc[row["iso3"], "role"]
+            category = {"russia": "russia", "belarus_ally": "belarus"}.get(role, "partner")
+            text = {
+                "russia": "Russia",
+                "belarus": "Belarus, Russia's ally",
+                "partner": "NATO partner, not a member",
+            }[category]
+            return category, f"Border state: {text}", roles.loc[row["iso3"], "source_url"]
+        return "other", "", "Natural Earth 4.1.0 (public domain)"
+
+    described = countries.apply(describe, axis=1, result_type="expand")
+    out = countries[["iso3", "name", "geometry"]].copy()
+    out["category"], out["status"], out["source"] = described[0], described[1], described[2]
+    return out[_COUNTRY_COLUMNS]
+
+
+def _override_is_newer(
+    entry: Mapping[str, Any], troops: Any, troops_as_of: Any, as_of: dt.date
+) -> bool:
+    """Whether a scenario's own sourced troop figure replaces the fact record's on ``as_of``."""
+    if "troops_approx" not in entry:
+        return False
+    override_date = entry.get("troops_as_of")
+    if override_date is None:
+        return True
+    if period_start(override_date) > as_of:
+        return False
+    return pd.isna(troops) or period_start(str(troops_as_of)) <= period_start(override_date)
+
+
+def _troops_text(troops: Any, as_of: Any) -> str:
+    if troops is None or pd.isna(troops):
+        return "no sourced figure on this date"
+    return f"about {int(troops):,} (as of {as_of})"
+
+
+def _host_points() -> dict[str, Point]:
+    countries = load_countries("display")
+    return dict(zip(countries["iso3"], countries.geometry.representative_point(), strict=True))
+
+
+def _battlegroup_layer(
+    scenario: Scenario, as_of: dt.date, names: Mapping[str, str]
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    facts = fact_battlegroups(as_of).set_index("id")
+    notes: list[str] = []
+    rows: list[dict[str, Any]] = []
+    points = _host_points()
+    for entry in scenario.battlegroups:
+        if "ref" in entry:
+            ref = entry["ref"]
+            if ref not in facts.index:
+                notes.append(f"Battle group {ref} has no record on or before {as_of}; not shown.")
+                continue
+            fact = facts.loc[ref]
+            status = entry.get("status", fact["status"])
+            framework_iso3 = entry.get("framework", fact["framework_iso3"]) or ""
+            troops, troops_as_of = fact["troops_approx"], fact["troops_as_of"]
+            sources = [fact["source_url"]]
+            if _override_is_newer(entry, troops, troops_as_of, as_of):
+                troops, troops_as_of = entry["troops_approx"], entry.get("troops_as_of", "")
+                sources.append(entry["troops_source"])
+            base = fact["base_name"] if fact["location"] == "base" else ""
+            row = {
+                "id": ref,
+                "host_iso3": fact["host_iso3"],
+                "framework_iso3": framework_iso3,
+                "status": status,
+                "troops_approx": troops,
+                "troops_as_of": troops_as_of,
+                "base": base or "no sourced base: drawn at the host country's centre",
+                "location": fact["location"],
+                "source": " | ".join(dict.fromkeys(s for s in sources if s)),
+                "verified": fact["verified"],
+                "note": entry.get("note", ""),
+                "geometry": fact.geometry,
+            }
+        else:
+            host = entry["host"]
+            if host not in points:
+                raise InputError(
+                    f"battle group {entry['id']!r}: unknown host {host!r}; use an ISO alpha-3 "
+                    "code of a country on the map"
+                )
+            row = {
+                "id": entry["id"],
+                "host_iso3": host,
+                "framework_iso3": entry.get("framework") or "",
+                "status": "hypothetical",
+                "troops_approx": entry.get("troops_approx"),
+                "troops_as_of": entry.get("troops_as_of", "scenario"),
+                "base": "hypothetical: drawn at the host country's centre",
+                "location": "host_point",
+                "source": entry["source"],
+                "verified": "hypothetical",
+                "note": entry.get("note", "") or entry.get("name", ""),
+                "geometry": points[host],
+            }
+        rows.append(row)
+    if not rows:
+        return _empty(_BG_COLUMNS), notes
+    frame = pd.DataFrame(rows)
+    frame["host"] = frame["host_iso3"].map(lambda c: names.get(c, c))
+    frame["framework"] = frame["framework_iso3"].map(
+        lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
+    )
+    frame["status_class"] = frame["status"].map(STATUS_CLASS)
+    frame["status"] = frame["status"].map(STATUS_TEXT)
+    frame["troops_approx"] = pd.array(
+        [None if pd.isna(t) else int(t) for t in frame["troops_approx"]], dtype="Int64"
+    )
+    frame["troops"] = [
+        _troops_text(t, d)
+        for t, d in zip(frame["troops_approx"], frame["troops_as_of"], strict=True)
+    ]
+    frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
+    frame["label"] = frame["label"].str.rstrip(" ·")
+    return gpd.GeoDataFrame(frame[_BG_COLUMNS], geometry="geometry", crs=WGS84), notes
+
+
+def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
+    columns = ["iso3", "name", "status", "source", "geometry"]
+    if not scenario.demand:
+        return _empty(columns)
+    cutoff = period_start(scenario.demand["joined_after"])
+    members = load_table("members")
+    dates = members["accession_date"].map(period_start)
+    joined = members[(dates > cutoff) & (dates <= as_of)]
+    countries = load_countries("display")
+    area = countries[countries["iso3"].isin(joined["iso3"])][["iso3", "name", "geometry"]].copy()
+    accession = dict(zip(joined["iso3"], joined["accession_date"], strict=True))
+    area["status"] = [
+        f"Joined NATO {accession[c]}, after {scenario.demand['joined_after']}: "
+        f"{scenario.demand.get('label', 'covered by the demand')}"
+        for c in area["iso3"]
+    ]
+    area["source"] = scenario.demand["source"]
+    return area[columns]
+
+
+def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metrics:
+    """Count battle groups, troops and hosts; measure the frontier the hosts cover."""
+    troops = battlegroup_layer["troops_approx"].dropna()
+    hosts = tuple(sorted(set(battlegroup_layer["host_iso3"])))
+    border = frontier(member_codes(as_of), neighbours=FRONTIER_STATES)
+    covered = border[border["member"].isin(hosts)]
+    return Metrics(
+        battlegroups=len(battlegroup_layer),
+        troops=int(troops.sum()),
+        troops_counted=len(troops),
+        hosts=hosts,
+        frontier_km=round(float(border["km"].sum()), 1),
+        covered_km=round(float(covered["km"].sum()), 1),
+    )
+
+
+def build_scene(
+    scenario: Scenario, as_of: dt.date | None = None, layers: Iterable[str] | None = None
+) -> Scene:
+    """Return every layer of ``scenario`` on ``as_of`` (default: the scenario's date).
+
+    Layers not in ``layers`` come back empty (the metrics do not depend on them).
+    """
+    as_of = as_of or scenario.as_of
+    shown = tuple(layer for layer in LAYER_IDS if layer in set(layers or scenario.layers))
+    names = _names()
+    bgs, notes = _battlegroup_layer(scenario, as_of, names)
+    metrics = compute_metrics(bgs, as_of)
+    on = set(shown)
+    return Scene(
+        scenario=scenario,
+        as_of=as_of,
+        layers=shown,
+        countries=_country_layer(as_of, shown),
+        battlegroups=bgs if "battlegroups" in on else bgs.iloc[0:0],
+        reinforcements=reinforcements(as_of) if "reinforcements" in on else _empty(["geometry"]),
+        buildup=buildup_areas(as_of) if "buildup" in on else _empty(["geometry"]),
+        occupied=occupied(as_of) if "occupied" in on else _empty(["geometry"]),
+        demand_area=_demand_layer(scenario, as_of) if "demand_area" in on else _empty(["geometry"]),
+        metrics=metrics,
+        reinforcements_table=reinforcements_table(as_of)
+        if "reinforcements" in on
+        else pd.DataFrame(),
+        buildup_estimates=buildup_estimates(as_of) if "buildup" in on else pd.DataFrame(),
+        notes=tuple(notes),
+    )
