@@ -1,0 +1,81 @@
+"""The app's logic through Streamlit's AppTest: share links, scenario switches, toggles."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.scenarios import load_presets
+from render.text import markdown_escape
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+KEY = "fm_"
+
+
+def run_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def legend(at: AppTest) -> str:
+    return "".join(str(h.proto.body) for h in at.get("html"))
+
+
+@pytest.mark.parametrize("scenario_id", list(load_presets()))
+def test_every_scenario_loads_from_its_link(scenario_id):
+    at = run_app(scenario=scenario_id)
+    assert at.session_state[f"{KEY}scenario"] == scenario_id
+    assert not at.warning or all("Unknown" not in w.value for w in at.warning)
+    assert at.subheader[0].value == markdown_escape(load_presets()[scenario_id].title)
+
+
+def test_metrics_change_between_efp_and_proposal():
+    efp = run_app(scenario="efp-2017")
+    proposal = run_app(scenario="proposal-2022")
+    assert metric(efp, "Battle groups") == "4"
+    assert metric(proposal, "Battle groups") == "8"
+    assert metric(efp, "Host countries") == "4"
+    assert metric(proposal, "Host countries") == "8"
+
+
+def test_switching_scenario_in_the_sidebar_updates_metrics_and_link():
+    at = run_app()
+    at.selectbox(key=f"{KEY}scenario").set_value("efp-2017").run()
+    assert not at.exception
+    assert metric(at, "Battle groups") == "4"
+    assert at.query_params["scenario"] in ("efp-2017", ["efp-2017"])
+
+
+def test_toggle_off_removes_the_layer_from_legend_and_link():
+    at = run_app(scenario="proposal-2022")
+    assert "Battle group: PROPOSED" in legend(at)
+    at.toggle(key=f"{KEY}layer_battlegroups").set_value(False).run()
+    assert not at.exception
+    assert "Battle group" not in legend(at)
+    layers = at.query_params["layers"]
+    layers = layers[0] if isinstance(layers, list) else layers
+    assert "battlegroups" not in layers.split(",")
+
+
+def test_bad_link_warns_and_falls_back():
+    at = run_app(scenario="<script>alert(1)</script>", as_of="99999-99-99", layers=";;")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Unknown scenario" in warnings
+    assert "99999" in warnings
+    assert "Unknown layer" in warnings
+    assert at.session_state[f"{KEY}scenario"] == "proposal-2022"
+    assert metric(at, "Battle groups") == "8"
+
+
+def test_as_of_from_link_moves_the_date():
+    at = run_app(scenario="latest", as_of="2022-06-28")
+    assert metric(at, "Battle groups") == "8"
+    assert "as of 2022-06-28" in legend(at)
