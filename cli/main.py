@@ -21,9 +21,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _commands():
-    from cli import borders, scenarios
+    from cli import borders, export, scenarios
 
-    return [borders, scenarios]
+    return [borders, scenarios, export]
 
 
 def build_parser() -> argparse.ArgumentParser:
