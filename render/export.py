@@ -377,25 +377,35 @@ def _source_domains(values: Iterable[Any]) -> list[str]:
     return list(domains)
 
 
+def _column(frame: gpd.GeoDataFrame, column: str) -> list[Any]:
+    return list(frame[column]) if column in frame.columns else []
+
+
 def _caption(scene: Scene, chars: int) -> str:
-    """Return the attribution and the sources of every fact shown, wrapped to ``chars``."""
-    shown: list[Any] = [s.get("url") for s in scene.scenario.sources]
-    for frame, column in (
-        (scene.battlegroups, "source"),
-        (scene.countries[scene.countries["category"] != "other"], "source"),
-        (scene.demand_area, "source"),
-        (scene.occupied, "source_url"),
-        (scene.reinforcements, "source_url"),
-        (scene.buildup, "source_url"),
-    ):
-        if column in frame.columns:
-            shown.extend(frame[column])
+    """Return the attribution and the sites of every fact shown, by layer, wrapped to ``chars``."""
+    countries = scene.countries[scene.countries["category"] != "other"]
+    groups = {
+        "Scenario": [s.get("url") for s in scene.scenario.sources],
+        "Battle groups": _column(scene.battlegroups, "source"),
+        "Membership and border states": _column(countries, "source"),
+        "Other layers": [
+            *_column(scene.demand_area, "source"),
+            *_column(scene.occupied, "source_url"),
+            *_column(scene.reinforcements, "source_url"),
+            *_column(scene.buildup, "source_url"),
+        ],
+    }
     boundaries = ATTRIBUTION.split(" Facts:")[0]
-    paragraphs = [
-        f"{boundaries} Projection: LAEA Europe (EPSG:3035).",
-        "Sources of the facts shown: " + (", ".join(_source_domains(shown)) or "none") + ". "
-        "Full source URLs: the interactive map's tooltips and the GeoJSON/GeoPackage exports.",
+    paragraphs = [f"{boundaries} Projection: LAEA Europe (EPSG:3035)."]
+    seen: set[str] = set()
+    for title, values in groups.items():
+        domains = [d for d in _source_domains(values) if d not in seen]
+        seen.update(domains)
+        if domains:
+            paragraphs.append(f"{title}: {', '.join(domains)}.")
+    paragraphs += [
         *scene.notes,
+        f"Full source URLs are in the interactive map and the GeoJSON/GeoPackage exports · "
         f"flankmap · scenario {scene.scenario.id} · as of {scene.as_of.isoformat()}",
     ]
     return "\n".join(textwrap.fill(p, chars, break_on_hyphens=False) for p in paragraphs)
@@ -814,7 +824,7 @@ def _legend(png: _Png, left: float, top: float) -> float:
 
     class _CircleHandler(HandlerPatch):
         def create_artists(self, legend, orig, xd, yd, width, height, fontsize, trans):
-            r = 0.55 * min(width, height * 1.4) / 2
+            r = 0.5 * min(width, height)
             circle = Circle((width / 2 - xd, height / 2 - yd), r)
             self.update_prop(circle, orig, legend)
             circle.set_transform(trans)
@@ -847,7 +857,7 @@ def _legend(png: _Png, left: float, top: float) -> float:
         title_fontproperties={"size": png.pt(16), "weight": "bold"},
         alignment="left",
         handlelength=2.0,
-        handleheight=1.4,
+        handleheight=1.7,
         labelspacing=0.9,
         handler_map={Circle: _CircleHandler()},
     )
