@@ -1,0 +1,193 @@
+"""``flankmap export``: files where asked, and every bad argument one line on stderr, exit 2."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+import cli.export
+import render.export
+from cli.main import main
+from layers.scenarios import load_presets
+
+
+def _run(argv, capsys):
+    """Return (exit status, stdout, stderr) of ``flankmap *argv``."""
+    try:
+        status = main(argv)
+    except SystemExit as done:  # argparse's errors exit from inside the parser
+        status = done.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_formats_match_the_renderer():
+    assert cli.export.FORMATS == render.export.FORMATS
+
+
+def test_export_one_file(tmp_path, capsys):
+    target = tmp_path / "flank.geojson"
+    status, out, err = _run(
+        ["export", "--scenario", "efp-2017", "--format", "geojson", "--out", str(target)], capsys
+    )
+    assert (status, err) == (0, "")
+    assert out.strip() == str(target)
+    frame = gpd.read_file(target)
+    assert (frame["layer"] == "battlegroup").sum() == 4
+
+
+def test_export_into_a_folder_picks_the_name_and_honours_date_and_layers(tmp_path, capsys):
+    status, out, _ = _run(
+        [
+            "export",
+            "--scenario",
+            "latest",
+            "--as-of",
+            "2022-02-23",
+            "--layers",
+            "members,battlegroups",
+            "--format",
+            "geojson",
+            "--out",
+            str(tmp_path),
+        ],
+        capsys,
+    )
+    assert status == 0
+    written = tmp_path / "flankmap_latest_2022-02-23.geojson"
+    assert out.strip() == str(written)
+    collection = json.loads(written.read_text(encoding="utf-8"))
+    assert collection["flankmap"]["as_of"] == "2022-02-23"
+    assert {f["properties"]["layer"] for f in collection["features"]} <= {"member", "battlegroup"}
+
+
+OUT = ["--out", "{tmp}/x.png"]
+BAD = [
+    (["--scenario", "nope", "--format", "png", *OUT], "'nope'", "proposal-2022"),
+    (["--scenario", "efp-2017", "--format", "pdf", *OUT], "'pdf'", "png"),
+    (
+        ["--scenario", "efp-2017", "--format", "png", "--as-of", "2022-13-45", *OUT],
+        "2022-13-45",
+        "",
+    ),
+    (["--scenario", "efp-2017", "--format", "png", "--as-of", "2999-01-01", *OUT], "2999", ""),
+    (
+        ["--scenario", "efp-2017", "--format", "png", "--layers", "members,tanks", *OUT],
+        "'tanks'",
+        "members",
+    ),
+    (["--scenario", "efp-2017", "--format", "png", "--layers", ",", *OUT], "--layers", "members"),
+    (["--scenario", "efp-2017", "--format", "png"], "--out", ""),
+    (["--scenario", "efp-2017", *OUT], "--format", "png"),
+    (["--format", "png", *OUT], "--scenario", "--all"),
+    (["--scenario", "efp-2017", "--all", "--out", "{tmp}"], "--all", ""),
+    (["--scenario", "efp-2017", "--format", "png", "--out", "{tmp}/no/such/x.png"], "no/such", ""),
+    (["--all", "--out", "{tmp}/no/such"], "no/such", ""),
+    (["--all", "--as-of", "2022-02-23", "--out", "{tmp}/all"], "--as-of", ""),
+]
+
+
+@pytest.mark.parametrize(("args", "names", "allowed"), BAD)
+def test_bad_arguments_are_one_line_and_exit_2(tmp_path, capsys, args, names, allowed):
+    argv = ["export", *(a.replace("{tmp}", str(tmp_path)) for a in args)]
+    status, out, err = _run(argv, capsys)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert names in err
+    assert allowed in err
+    assert _files(tmp_path) == []
+
+
+def test_an_existing_file_as_all_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    status, _, err = _run(["export", "--all", "--out", str(tmp_path / "file")], capsys)
+    assert status == 2
+    assert "is a file" in err
+    assert _files(tmp_path) == ["file"]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere"
+)
+def test_read_only_folder_is_refused(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        status, _, err = _run(
+            ["export", "--scenario", "efp-2017", "--format", "geojson", "--out", str(folder / "x")],
+            capsys,
+        )
+    finally:
+        folder.chmod(0o700)
+    assert status == 2
+    assert "cannot write" in err
+    assert err.count("\n") == 1
+    assert _files(folder) == []
+
+
+def test_all_writes_every_scenario_in_every_format(tmp_path, capsys, monkeypatch):
+    import layers.scenarios
+
+    presets = load_presets()
+    subset = {key: presets[key] for key in ("efp-2017", "moscow-1997")}
+    monkeypatch.setattr(layers.scenarios, "load_presets", lambda: subset)
+    status, out, _ = _run(["export", "--all", "--out", str(tmp_path / "all")], capsys)
+    assert status == 0
+    written = sorted(Path(line).name for line in out.splitlines())
+    assert written == _files(tmp_path / "all")
+    assert len(written) == len(subset) * len(render.export.FORMATS)
+    assert {Path(name).suffix for name in written} == {".png", ".html", ".geojson", ".gpkg"}
+
+
+def _flankmap() -> str:
+    found = shutil.which("flankmap") or str(Path(sys.executable).with_name("flankmap"))
+    if not Path(found).exists():
+        pytest.skip("the flankmap console script is not installed")
+    return found
+
+
+def test_console_script_exports_and_refuses(tmp_path):
+    target = tmp_path / "efp.png"
+    done = subprocess.run(
+        [_flankmap(), "export", "--scenario", "efp-2017", "--format", "png", "--out", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = subprocess.run(
+        [_flankmap(), "export", "--scenario", "nope", "--format", "png", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1
+    assert "'nope'" in bad.stderr
+    assert _files(tmp_path) == ["efp.png"]
+
+
+def test_help_does_not_load_the_renderers():
+    code = (
+        "import sys; from cli.main import build_parser; build_parser(); "
+        "print(sorted(m for m in ('matplotlib', 'folium') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
