@@ -249,8 +249,13 @@ def _metadata(scene: Scene) -> dict[str, Any]:
         "layers": list(scene.layers),
         "battlegroups": scene.metrics.battlegroups,
         "sources": [dict(s) for s in scenario.sources],
-        "attribution": ATTRIBUTION,
+        "attribution": f"{_boundaries_credit()} Facts: the source column of each feature.",
     }
+
+
+def _boundaries_credit() -> str:
+    """Return the boundary half of the shared attribution (the rest speaks of tooltips)."""
+    return ATTRIBUTION.split(" Facts:")[0]
 
 
 def _json_default(value: Any) -> Any:
@@ -395,8 +400,7 @@ def _caption(scene: Scene, chars: int) -> str:
             *_column(scene.buildup, "source_url"),
         ],
     }
-    boundaries = ATTRIBUTION.split(" Facts:")[0]
-    paragraphs = [f"{boundaries} Projection: LAEA Europe (EPSG:3035)."]
+    paragraphs = [f"{_boundaries_credit()} Projection: LAEA Europe (EPSG:3035)."]
     seen: set[str] = set()
     for title, values in groups.items():
         domains = [d for d in _source_domains(values) if d not in seen]

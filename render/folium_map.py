@@ -7,10 +7,11 @@ swaps the groups in place when the scenario changes, so the user's pan and zoom 
 
 from __future__ import annotations
 
-import html
+import json
 
 import folium
 import geopandas as gpd
+import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -18,6 +19,7 @@ from layers.scene import Scene
 from render.assets import leaflet_css, leaflet_js
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
+from render.text import html_text
 
 #: Where the map opens: the flank from the Baltic to the Black Sea.
 DEFAULT_CENTER = (52.0, 25.0)
@@ -78,17 +80,35 @@ class _LegendControl(MacroElement):
 
 
 def _escape_text(gdf: gpd.GeoDataFrame, fields: list[str]) -> gpd.GeoDataFrame:
-    """Return a display copy with ``fields`` and the geometry, every text HTML-escaped.
+    """Return a display copy with ``fields`` and the geometry, every text escaped.
 
-    folium writes tooltip values into ``innerHTML``: a name like ``<img onerror=…>`` would run.
+    folium writes tooltip values into ``innerHTML`` (a name like ``<img onerror=…>`` would run)
+    and re-reads rendered scripts as Jinja templates (``{{ … }}`` would run): see ``html_text``.
     """
     out = gdf[[*fields, "geometry"]].copy()
     for column in fields:
         out[column] = [
-            "" if value is None or value != value else html.escape(str(value))
-            for value in out[column]
+            "" if value is None or value != value else html_text(value) for value in out[column]
         ]
     return out
+
+
+def feature_collection(gdf: gpd.GeoDataFrame, fields: list[str]) -> dict:
+    """Return ``gdf`` as a GeoJSON dict with only ``fields``, escaped, for ``folium.GeoJson``.
+
+    Serialising with shapely's vectorised ``to_geojson`` is several times faster than the
+    ``__geo_interface__`` folium would walk, and this runs on every scenario switch.
+    """
+    escaped = _escape_text(gdf, fields)
+    geometries = shapely.to_geojson(escaped.geometry.values)
+    records = escaped[fields].to_dict(orient="records")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": json.loads(geometry)}
+            for props, geometry in zip(records, geometries, strict=True)
+        ],
+    }
 
 
 LABEL_CSS = """
@@ -129,7 +149,7 @@ def _area_layer(
     if gdf.empty:
         return
     styled = "category" in gdf.columns and style is None
-    data = _escape_text(gdf, [*fields, *(["category"] if styled else [])])
+    data = feature_collection(gdf, [*fields, *(["category"] if styled else [])])
     if styled:
 
         def style_function(feature: dict) -> dict:
@@ -160,7 +180,7 @@ def _point_layer(
     if gdf.empty:
         return
     by_class = style is None
-    data = _escape_text(gdf, [*fields, *(["status_class"] if by_class else [])])
+    data = feature_collection(gdf, [*fields, *(["status_class"] if by_class else [])])
 
     def style_function(feature: dict) -> dict:
         key = feature["properties"]["status_class"] if by_class else style
@@ -177,23 +197,44 @@ def _point_layer(
     ).add_to(group)
 
 
-def _label_layer(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame) -> None:
-    """Battle-group labels as small text markers beside each symbol.
+class _Labels(MacroElement):
+    """Text labels beside points, from one JSON list; each text escaped with ``html_text``.
 
-    A permanent tooltip bound to a whole GeoJson layer opens only once, so each of the (few)
-    battle groups gets its own label marker.
+    A permanent tooltip bound to a whole GeoJson layer opens only once, and a marker per label
+    multiplies the JavaScript; this draws every label from one JSON list.
     """
-    for point, label in zip(gdf.geometry, gdf["label"], strict=True):
-        folium.Marker(
-            location=(point.y, point.x),
-            icon=folium.DivIcon(
-                html=f'<div class="fm-label">{html.escape(str(label))}</div>',
-                icon_size=(120, 16),
-                icon_anchor=(-12, 8),
-                class_name="fm-label-icon",
-            ),
-            interactive=False,
-        ).add_to(group)
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {{ this.labels|tojson }}.forEach(function(d) {
+            var text = document.createElement("div");
+            text.className = "fm-label";
+            text.innerHTML = d.text;
+            L.marker([d.lat, d.lon], {
+                icon: L.divIcon({html: text, className: "fm-label-icon", iconSize: null,
+                                 iconAnchor: [-12, 8]}),
+                interactive: false, keyboard: false
+            }).addTo({{ this.get_name() }});
+        });
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, gdf: gpd.GeoDataFrame):
+        super().__init__()
+        self._name = "Labels"
+        self.labels = [
+            {"lat": round(point.y, 5), "lon": round(point.x, 5), "text": html_text(label)}
+            for point, label in zip(gdf.geometry, gdf["label"], strict=True)
+        ]
+
+
+def _label_layer(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame) -> None:
+    if not gdf.empty:
+        _Labels(gdf).add_to(group)
 
 
 BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "source", "verified"]
@@ -270,8 +311,9 @@ def build_map(scene: Scene, basemap: str = "plain") -> folium.Map:
     _Css(LEGEND_CSS).add_to(m)
     for g in layer_groups(scene):
         g.add_to(m)
-    _LegendControl(str(legend_html(scene))).add_to(m)
-    m.get_root().title = html.escape(scene.scenario.title)
+    legend = str(legend_html(scene)).replace("{", "&#123;").replace("}", "&#125;")
+    _LegendControl(legend).add_to(m)
+    m.get_root().title = html_text(scene.scenario.title)
     m.get_root().header.add_child(
         Element('<meta name="generator" content="flankmap">'), name="generator"
     )

@@ -1,5 +1,6 @@
 """Plain text for Markdown-rendering widgets: shown as typed, never interpreted."""
 
+import html
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
@@ -14,3 +15,18 @@ def markdown_escape(text: object) -> str:
     '\\<script\\>alert\\(1\\)\\</script\\>'
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def html_text(value: object) -> str:
+    """Escape a text for HTML, and its braces too, for anything that passes through folium.
+
+    folium (through branca) compiles each rendered script as a Jinja template once more, so a
+    name containing ``{{ … }}`` or ``{% … %}`` would be *executed* on the server. HTML entities
+    for the braces show the same characters in a tooltip and give Jinja nothing to run.
+
+    Examples
+    --------
+    >>> html_text("<b>{{ 7*7 }}</b>")
+    '&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;'
+    """
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")

@@ -1,0 +1,104 @@
+"""The Folium map: offline, escaped, styled from the style table."""
+
+import dataclasses
+import re
+
+import pytest
+
+from layers.scenarios import get_scenario
+from layers.scene import build_scene
+from render.folium_map import base_map, build_map, layer_groups
+from render.legend import legend_html, legend_keys
+from render.styles import LEGEND_TEXT
+
+EXTERNAL = re.compile(r"""<(?:script|link)\b[^>]*(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def proposal():
+    return build_scene(get_scenario("proposal-2022"))
+
+
+@pytest.fixture(scope="module")
+def proposal_html(proposal):
+    return build_map(proposal).get_root().render()
+
+
+def test_map_needs_no_network(proposal_html):
+    assert not EXTERNAL.search(proposal_html)
+    assert "cdn.jsdelivr" not in proposal_html
+    assert "data:text/javascript;base64," in proposal_html  # Leaflet itself, inlined
+
+
+def test_base_map_carries_only_leaflet(proposal):
+    m = base_map()
+    assert [name for name, _ in m.default_js] == ["leaflet"]
+    assert all(url.startswith("data:") for _, url in [*m.default_js, *m.default_css])
+
+
+def test_web_tiles_only_when_chosen():
+    plain = base_map("plain").get_root().render()
+    osm = base_map("osm").get_root().render()
+    assert "tile.openstreetmap.org" not in plain
+    assert "tile.openstreetmap.org" in osm
+
+
+def test_one_group_per_drawn_layer(proposal):
+    names = [g.layer_name for g in layer_groups(proposal)]
+    assert names == [
+        "Countries",
+        "Occupied territory",
+        "Russian build-up",
+        "Reinforcements",
+        "Battle groups",
+        "Labels",
+    ]
+
+
+def test_toggled_off_layers_have_no_group():
+    scene = build_scene(get_scenario("proposal-2022"), layers=("members", "border_states"))
+    assert [g.layer_name for g in layer_groups(scene)] == ["Countries"]
+
+
+def test_tooltips_name_their_source(proposal_html):
+    assert '"Source"' in proposal_html or "Source" in proposal_html
+    assert "eng.lsm.lv" in proposal_html or "lc.nato.int" in proposal_html
+
+
+def test_legend_lists_what_is_drawn(proposal):
+    keys = legend_keys(proposal)
+    assert {"member", "russia", "existing", "proposed", "occupied"} <= set(keys)
+    assert "hypothetical" not in keys
+    html = str(legend_html(proposal))
+    assert LEGEND_TEXT["proposed"] in html
+    assert "Proposal (not a decision)" in html
+    assert "rgba(86,180,233," in html  # the member colour of the style table
+
+
+def test_hypothetical_is_labelled(proposal):
+    scene = build_scene(get_scenario("fallback-romania"))
+    assert "hypothetical" in legend_keys(scene)
+    assert "Hypothetical" in str(legend_html(scene))
+
+
+@pytest.fixture
+def hostile_scene(proposal, hostile_text):
+    scenario = dataclasses.replace(proposal.scenario, title=hostile_text + "{{ 7*7 }}")
+    bgs = proposal.battlegroups.copy()
+    bgs["label"] = hostile_text
+    bgs["host"] = "<img src=x onerror=alert(1)>{% if true %}RAN{% endif %}"
+    return dataclasses.replace(proposal, scenario=scenario, battlegroups=bgs)
+
+
+def test_hostile_text_is_escaped_everywhere(hostile_scene, hostile_text):
+    html = build_map(hostile_scene).get_root().render()
+    assert hostile_text not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html or "\\u0026lt;script" in html
+
+
+def test_jinja_in_data_is_never_executed(hostile_scene):
+    html = build_map(hostile_scene).get_root().render()
+    # Executed, "{{ 7*7 }}" would become 49 and "{% if true %}RAN{% endif %}" just RAN.
+    assert "7*7" in html
+    assert "if true" in html
