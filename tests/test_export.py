@@ -327,3 +327,13 @@ def test_scale_bar_is_true_on_the_ground_at_the_map_centre():
     assert 20 < lon < 35
     assert 45 < lat < 60
     assert length != pytest.approx(km * 1000, rel=1e-3)  # LAEA is not true to scale here
+
+
+def test_template_syntax_in_a_title_is_not_evaluated(scenes):
+    scenario = dataclasses.replace(
+        get_scenario("efp-2017"), title="{{ 7*7 }} {% if 1 %}x{% endif %}"
+    )
+    page = to_html(dataclasses.replace(scenes["efp-2017"], scenario=scenario))
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+    assert html.unescape(title.strip()) == scenario.title
+    assert "{{ 7*7 }}" not in page.replace(title, "")  # escaped, not raw, in the legend too
