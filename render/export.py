@@ -33,7 +33,7 @@ import shapely
 from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
-from render.legend import ATTRIBUTION, legend_keys
+from render.legend import BOUNDARIES_CREDIT, legend_keys
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES, SEA_COLOUR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,6 +151,18 @@ def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str]) -> Path:
     return target
 
 
+def export_bytes(scene: Scene, fmt: str) -> bytes:
+    """Return ``scene`` as ``fmt``, in memory (the app's download buttons)."""
+    _check_format(fmt)
+    if fmt == "gpkg":
+        with tempfile.TemporaryDirectory(prefix="flankmap-") as tmp:
+            path = Path(tmp) / export_filename(scene, fmt)
+            _write_gpkg(scene, path)
+            return path.read_bytes()
+    payload = _RENDERERS[fmt](scene)
+    return payload.encode("utf-8") if isinstance(payload, str) else payload
+
+
 # --- vector exports -----------------------------------------------------------------------------
 
 
@@ -249,13 +261,8 @@ def _metadata(scene: Scene) -> dict[str, Any]:
         "layers": list(scene.layers),
         "battlegroups": scene.metrics.battlegroups,
         "sources": [dict(s) for s in scenario.sources],
-        "attribution": f"{_boundaries_credit()} Facts: the source column of each feature.",
+        "attribution": f"{BOUNDARIES_CREDIT} Facts: the source column of each feature.",
     }
-
-
-def _boundaries_credit() -> str:
-    """Return the boundary half of the shared attribution (the rest speaks of tooltips)."""
-    return ATTRIBUTION.split(" Facts:")[0]
 
 
 def _json_default(value: Any) -> Any:
@@ -400,7 +407,7 @@ def _caption(scene: Scene, chars: int) -> str:
             *_column(scene.buildup, "source_url"),
         ],
     }
-    paragraphs = [f"{_boundaries_credit()} Projection: LAEA Europe (EPSG:3035)."]
+    paragraphs = [f"{BOUNDARIES_CREDIT} Projection: LAEA Europe (EPSG:3035)."]
     seen: set[str] = set()
     for title, values in groups.items():
         domains = [d for d in _source_domains(values) if d not in seen]

@@ -12,10 +12,10 @@ from layers.scenarios import KINDS
 from layers.scene import Scene
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
-ATTRIBUTION = (
-    "Boundaries: Natural Earth 4.1.0 (public domain), Crimea drawn as Ukrainian territory. "
-    "Facts: the sources named in each tooltip."
+BOUNDARIES_CREDIT = (
+    "Boundaries: Natural Earth 4.1.0 (public domain), Crimea drawn as Ukrainian territory."
 )
+ATTRIBUTION = f"{BOUNDARIES_CREDIT} Facts: the sources named in each tooltip."
 
 
 def legend_keys(scene: Scene) -> list[str]:
