@@ -13,11 +13,18 @@ from layers.facts import event_dates
 from layers.scenarios import KINDS, LAYER_IDS, LAYER_TITLES, load_presets
 from layers.scene import build_scene
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups
 from render.legend import LEGEND_CSS, legend_html
 from render.text import markdown_escape
 
 KEY = "fm_"
+FORMAT_LABELS = {
+    "png": "PNG image",
+    "html": "HTML (offline, interactive)",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+}
 
 st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
 
@@ -35,6 +42,11 @@ def _dates() -> list[dt.date]:
 @st.cache_data(show_spinner="Building the map layers…", max_entries=128)
 def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
     return build_scene(_presets()[scenario_id], as_of, layers)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _export(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], fmt: str) -> bytes:
+    return export_bytes(_scene(scenario_id, as_of, layers), fmt)
 
 
 def _reset_to_scenario() -> None:
@@ -164,3 +176,28 @@ with st.expander("Sources of this scenario"):
         width="stretch",
         column_config={"url": st.column_config.LinkColumn("Source")},
     )
+
+with st.sidebar:
+    st.subheader("Export")
+    fmt = st.selectbox(
+        "Export format", FORMATS, format_func=FORMAT_LABELS.get, key=f"{KEY}export_format"
+    )
+    file_name = export_filename(scene, fmt)
+    ready = st.session_state.get(f"{KEY}export")
+    if st.button("Prepare download", key=f"{KEY}export_prepare"):
+        with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
+            try:
+                payload = _export(scenario_id, as_of, layers, fmt)
+            except FlankmapError as err:
+                st.error(str(err))
+            else:
+                ready = st.session_state[f"{KEY}export"] = (file_name, payload)
+    if ready and ready[0] == file_name:
+        st.download_button(
+            f"Download {file_name}",
+            data=ready[1],
+            file_name=file_name,
+            mime=MEDIA_TYPES[fmt],
+            key=f"{KEY}export_download",
+            on_click="ignore",
+        )

@@ -79,3 +79,16 @@ def test_as_of_from_link_moves_the_date():
     at = run_app(scenario="latest", as_of="2022-06-28")
     assert metric(at, "Battle groups") == "8"
     assert "as of 2022-06-28" in legend(at)
+
+
+def test_export_prepares_a_named_download():
+    at = run_app(scenario="efp-2017")
+    at.selectbox(key=f"{KEY}export_format").set_value("geojson").run()
+    at.button(key=f"{KEY}export_prepare").click().run()
+    assert not at.exception
+    name, payload = at.session_state[f"{KEY}export"]
+    assert name == "flankmap_efp-2017_2017-12-31.geojson"
+    import json
+
+    layers = {f["properties"]["layer"] for f in json.loads(payload)["features"]}
+    assert "battlegroup" in layers
