@@ -19,7 +19,6 @@ from geo.boundaries import load_countries
 from geo.crs import WGS84
 from geo.dates import period_start
 from geo.errors import InputError
-from geo.measure import frontier
 from layers.battlegroups import battlegroups as fact_battlegroups
 from layers.border_states import border_states
 from layers.context import (
@@ -30,6 +29,7 @@ from layers.context import (
     reinforcements_table,
 )
 from layers.facts import load_table
+from layers.frontier import alliance_frontier, frontier_totals
 from layers.members import member_codes
 from layers.scenarios import LAYER_IDS, Scenario
 
@@ -277,15 +277,14 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
     """Count battle groups, troops and hosts; measure the frontier the hosts cover."""
     troops = battlegroup_layer["troops_approx"].dropna()
     hosts = tuple(sorted(set(battlegroup_layer["host_iso3"])))
-    border = frontier(member_codes(as_of), neighbours=FRONTIER_STATES)
-    covered = border[border["member"].isin(hosts)]
+    total, covered = frontier_totals(alliance_frontier(as_of, FRONTIER_STATES, hosts))
     return Metrics(
         battlegroups=len(battlegroup_layer),
         troops=int(troops.sum()),
         troops_counted=len(troops),
         hosts=hosts,
-        frontier_km=round(float(border["km"].sum()), 1),
-        covered_km=round(float(covered["km"].sum()), 1),
+        frontier_km=total,
+        covered_km=covered,
     )
 
 
