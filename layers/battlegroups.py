@@ -126,7 +126,7 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     static = load_table("battlegroups").set_index("id")
     events = timeline()
     events = events[[period_start(d) <= day for d in events["in_effect_from"]]]
-    names = _names()
+    names = country_names()
     rows = []
     for bg_id, group in events.groupby("bg_id", sort=False):
         rows.append(_row(static.loc[bg_id], bg_id, group.reset_index(drop=True), day, names))
@@ -171,7 +171,7 @@ def _row(
         point = Point(fact["base_lon"], fact["base_lat"])
     else:
         location, coord_source = "host_point", HOST_POINT_SOURCE
-        point = _host_points()[fact["host_iso3"]]
+        point = host_points()[fact["host_iso3"]]
 
     urls = [*fact["source_url"].split(URL_SEP)]
     for cell in events["source_url"]:
@@ -200,7 +200,7 @@ def _row(
     }
 
 
-def _names() -> dict[str, str]:
+def country_names() -> dict[str, str]:
     """Display names by ISO code: the members table's, else the boundary data's."""
     from geo.boundaries import load_countries
 
@@ -211,7 +211,8 @@ def _names() -> dict[str, str]:
     return names
 
 
-def _host_points() -> dict[str, Point]:
+def host_points() -> dict[str, Point]:
+    """Each country's representative point (display geometry): where a base-less group is drawn."""
     from geo.boundaries import load_countries
 
     countries = load_countries("display")

@@ -13,13 +13,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import Point
 
 from geo.boundaries import load_countries
 from geo.crs import WGS84
 from geo.dates import period_start
 from geo.errors import InputError
 from layers.battlegroups import battlegroups as fact_battlegroups
+from layers.battlegroups import country_names, host_points
 from layers.border_states import border_states
 from layers.context import (
     buildup_areas,
@@ -111,14 +111,6 @@ def _empty(columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in columns if c != "geometry"}, geometry=[], crs=WGS84)
 
 
-def _names() -> dict[str, str]:
-    """ISO3 → English name, from the boundaries and the member table (USA, CAN)."""
-    names = dict(zip(load_table("members")["iso3"], load_table("members")["name"], strict=True))
-    countries = load_countries("display")
-    names.update(dict(zip(countries["iso3"], countries["name"], strict=True)))
-    return names
-
-
 def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     layers = set(layers)
     countries = load_countries("display")
@@ -169,18 +161,13 @@ def _troops_text(troops: Any, as_of: Any) -> str:
     return f"about {int(troops):,} (as of {as_of})"
 
 
-def _host_points() -> dict[str, Point]:
-    countries = load_countries("display")
-    return dict(zip(countries["iso3"], countries.geometry.representative_point(), strict=True))
-
-
 def _battlegroup_layer(
     scenario: Scenario, as_of: dt.date, names: Mapping[str, str]
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     facts = fact_battlegroups(as_of).set_index("id")
     notes: list[str] = []
     rows: list[dict[str, Any]] = []
-    points = _host_points()
+    points = host_points()
     for entry in scenario.battlegroups:
         if "ref" in entry:
             ref = entry["ref"]
@@ -297,7 +284,7 @@ def build_scene(
     """
     as_of = as_of or scenario.as_of
     shown = tuple(layer for layer in LAYER_IDS if layer in set(layers or scenario.layers))
-    names = _names()
+    names = country_names()
     bgs, notes = _battlegroup_layer(scenario, as_of, names)
     metrics = compute_metrics(bgs, as_of)
     on = set(shown)
