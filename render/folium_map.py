@@ -118,10 +118,11 @@ LABEL_CSS = """
 """
 
 
-def base_map(basemap: str = "plain") -> folium.Map:
+def base_map(basemap: str = "plain", **frame) -> folium.Map:
     """Return the map frame: no data, the sea colour, optional web tiles.
 
-    It is the same for every scenario, so streamlit-folium keeps it mounted.
+    It is the same for every scenario, so streamlit-folium keeps it mounted. ``frame`` passes
+    size and position (``width``, ``left``, …) to ``folium.Map``.
     """
     m = OfflineMap(
         location=DEFAULT_CENTER,
@@ -131,6 +132,7 @@ def base_map(basemap: str = "plain") -> folium.Map:
         max_zoom=10,
         control_scale=True,
         prefer_canvas=False,
+        **frame,
     )
     _Css(f".leaflet-container {{background: {SEA_COLOUR};}}" + LABEL_CSS).add_to(m)
     if basemap == "osm":

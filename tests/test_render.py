@@ -102,3 +102,16 @@ def test_jinja_in_data_is_never_executed(hostile_scene):
     # Executed, "{{ 7*7 }}" would become 49 and "{% if true %}RAN{% endif %}" just RAN.
     assert "7*7" in html
     assert "if true" in html
+
+
+def test_compare_page_is_offline_with_two_maps_in_step():
+    from render.compare import compare_html
+
+    html = compare_html(
+        build_scene(get_scenario("efp-2017")), build_scene(get_scenario("proposal-2022"))
+    )
+    assert not EXTERNAL.search(html)
+    assert html.count('class="folium-map"') == 2
+    assert "Enhanced Forward Presence" in html
+    assert "The February 2022 proposal" in html
+    assert 'source.on("move zoomend"' in html
