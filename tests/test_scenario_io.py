@@ -1,10 +1,33 @@
 """Custom scenario files: every bad document named precisely, hostile text kept as text."""
 
+import dataclasses
+import datetime as dt
+import json
+
+import jsonschema
 import pytest
 import yaml
 
 from geo.errors import ScenarioError
-from layers.scenarios import parse_scenario, read_scenario_text
+from layers.scenario_io import (
+    USER_SOURCE,
+    as_custom,
+    read_scenario_bytes,
+    read_scenario_file,
+    scenario_schema,
+    scenario_to_dict,
+    scenario_to_yaml,
+    with_battlegroup_changed,
+    with_battlegroup_toggled,
+    with_hypothetical_battlegroup,
+)
+from layers.scenarios import (
+    get_scenario,
+    load_presets,
+    parse_scenario,
+    read_scenario_text,
+    scenario_dir,
+)
 
 KNOWN = frozenset({"bg_est", "bg_rou"})
 
@@ -178,3 +201,315 @@ def test_html_is_kept_as_text(hostile_text):
     assert scenario.description == hostile_text
     entry = scenario.battlegroups[0]
     assert (entry["name"], entry["note"], entry["source"]) == (hostile_text,) * 3
+
+
+# --- writing scenarios back ------------------------------------------------------------------
+
+PRESET_IDS = list(load_presets())
+PRESET_PATHS = sorted(scenario_dir().glob("*.yaml"))
+
+
+@pytest.mark.parametrize("scenario_id", PRESET_IDS)
+def test_yaml_round_trip(scenario_id):
+    scenario = get_scenario(scenario_id)
+    text = scenario_to_yaml(scenario)
+    again = read_scenario_text(text, "again.yaml")
+    assert again == scenario
+    assert again.origin == "again.yaml"
+    assert scenario_to_yaml(again) == text
+
+
+@pytest.mark.parametrize("scenario_id", PRESET_IDS)
+def test_dict_is_json_and_in_key_order(scenario_id):
+    d = scenario_to_dict(get_scenario(scenario_id))
+    assert json.loads(json.dumps(d)) == d
+    expected = [
+        "id", "title", "kind", "as_of", "description", "layers", "battlegroups", "demand",
+        "sources",
+    ]  # fmt: skip
+    assert list(d) == [key for key in expected if key in d]
+    assert dt.date.fromisoformat(d["as_of"])
+    assert parse_scenario(d, "x") == get_scenario(scenario_id)
+
+
+def test_round_trip_of_hostile_and_awkward_text(hostile_text):
+    awkward = [
+        hostile_text,
+        "{{ config }} {% raw %}",
+        "  leading and trailing  ",
+        "a: b # not a comment " * 8,
+        "'quotes' and \"doubles\" — and ünïcödé, long enough to be folded over several lines",
+        "yes",
+        "2022-02-23",
+        "null",
+    ]
+    for text in awkward:
+        doc = _doc({**CUSTOM, "note": text, "name": text}, title=text, description=text)
+        scenario = parse_scenario(doc, "u.yaml")
+        assert read_scenario_text(scenario_to_yaml(scenario), "u.yaml") == scenario, text
+
+
+def test_hostile_title_round_trips_unchanged(hostile_text):
+    scenario = parse_scenario(_doc(title=hostile_text), "u.yaml")
+    again = read_scenario_text(scenario_to_yaml(scenario), "u.yaml")
+    assert again.title == "<script>alert(1)</script>"
+
+
+def test_short_ref_entries_are_one_line():
+    text = scenario_to_yaml(get_scenario("efp-2017"))
+    assert "  - {ref: bg_est}\n" in text
+    assert "as_of: '2017-12-31'" in text
+
+
+# --- JSON Schema -----------------------------------------------------------------------------
+
+
+def _json(value):
+    """A YAML document as JSON would carry it: dates become YYYY-MM-DD text."""
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = scenario_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize("path", PRESET_PATHS, ids=lambda p: p.stem)
+def test_every_preset_meets_the_schema(validator, path):
+    doc = _json(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert [e.message for e in validator.iter_errors(doc)] == []
+
+
+@pytest.mark.parametrize("scenario_id", PRESET_IDS)
+def test_written_scenarios_meet_the_schema(validator, scenario_id):
+    doc = yaml.safe_load(scenario_to_yaml(get_scenario(scenario_id)))
+    assert [e.message for e in validator.iter_errors(doc)] == []
+
+
+SCHEMA_BAD = {
+    "missing battlegroups": {k: v for k, v in _doc().items() if k != "battlegroups"},
+    "unknown top-level key": _doc(colour="red"),
+    "as_of not a day": _doc(as_of="Feb 2022"),
+    "title a number": _doc(title=42),
+    "empty title": _doc(title="  "),
+    "bad kind": _doc(kind="fantasy"),
+    "bad layer": _doc(layers=["members", "tanks"]),
+    "host not alpha-3": _doc({"host": "RO", "source": "x"}),
+    "custom without source": _doc({"host": "ROU"}),
+    "custom claims to exist": _doc({**CUSTOM, "status": "established"}),
+    "ref and host together": _doc({"ref": "bg_rou", "host": "ROU", "source": "x"}),
+    "troops a text": _doc({**CUSTOM, "troops": "many"}),
+    "troops too many": _doc({**CUSTOM, "troops_approx": 1_000_000}),
+    "ref troops without source": _doc({"ref": "bg_rou", "troops_approx": 1000}),
+    "bad status": _doc({"ref": "bg_rou", "status": "invaded"}),
+    "source without url": _doc(sources=[{"title": "t"}]),
+    "demand without source": _doc(demand={"joined_after": "1997-05-27"}),
+}
+
+
+@pytest.mark.parametrize("doc", SCHEMA_BAD.values(), ids=SCHEMA_BAD.keys())
+def test_bad_documents_fail_the_schema_and_the_parser(validator, doc):
+    assert list(validator.iter_errors(doc))
+    with pytest.raises(ScenarioError):
+        parse_scenario(doc, "u.yaml", KNOWN)
+
+
+def test_a_minimal_custom_document_meets_the_schema(validator):
+    doc = _doc({"host": "ROU", "source": "user hypothesis", "troops": 500})
+    assert list(validator.iter_errors(doc)) == []
+    assert parse_scenario(doc, "u.yaml").battlegroups[0]["troops_approx"] == 500
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+
+def test_read_file(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(scenario_to_yaml(get_scenario("hesitation-2022")), encoding="utf-8")
+    assert read_scenario_file(path) == get_scenario("hesitation-2022")
+
+
+def test_read_file_refuses_a_big_file_unread(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * 1_000_001)
+    with pytest.raises(ScenarioError, match=r"big\.yaml: file is larger than 1 MB"):
+        read_scenario_file(path)
+
+
+@pytest.mark.parametrize(
+    ("setup", "named"),
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_bytes(b"title: \xff\xfe"), "not UTF-8"),
+        (lambda p: p.write_text("id: [unclosed\n"), "invalid YAML"),
+        (lambda p: p.write_text(_text(_doc({"ref": "bg_nope"}))), "bg_nope"),
+    ],
+    ids=["missing", "folder", "not UTF-8", "invalid YAML", "unknown ref"],
+)
+def test_read_file_names_the_problem(tmp_path, setup, named):
+    path = tmp_path / "mine.yaml"
+    setup(path)
+    with pytest.raises(ScenarioError, match=named) as err:
+        read_scenario_file(path)
+    assert str(err.value).startswith(f"{path}: ")
+
+
+def test_read_bytes_checks_refs_and_size():
+    with pytest.raises(ScenarioError, match="bg_nope"):
+        read_scenario_bytes(_text(_doc({"ref": "bg_nope"})).encode(), "upload.yaml")
+    with pytest.raises(ScenarioError, match="larger than 1 MB"):
+        read_scenario_bytes(b" " * 1_000_001, "upload.yaml")
+
+
+# --- edits -----------------------------------------------------------------------------------
+
+
+def test_toggle_off_and_on_restores_the_preset():
+    preset = get_scenario("proposal-2022")
+    without = with_battlegroup_toggled(preset, "bg_svk", on=False)
+    assert "bg_svk" not in {e.get("ref") for e in without.battlegroups}
+    assert without.kind == "hypothetical"
+    assert preset.kind == "proposal"  # the input is never changed
+    again = with_battlegroup_toggled(without, "bg_svk", on=True)
+    assert again == preset
+    assert again.kind == "proposal"
+
+
+def test_toggle_adds_a_sourced_group_in_fact_order():
+    s = with_battlegroup_toggled(get_scenario("efp-2017"), "bg_rou", on=True)
+    assert [e["ref"] for e in s.battlegroups] == ["bg_est", "bg_lva", "bg_ltu", "bg_pol", "bg_rou"]
+
+
+def test_toggle_without_change_is_an_equal_copy():
+    preset = get_scenario("efp-2017")
+    same = with_battlegroup_toggled(preset, "bg_est", on=True)
+    assert same == preset
+    assert same is not preset
+    assert with_battlegroup_toggled(preset, "bg_rou", on=False) == preset
+
+
+def test_toggle_on_an_unknown_group_names_the_known():
+    with pytest.raises(ScenarioError, match=r"'bg_nope'.*bg_est"):
+        with_battlegroup_toggled(get_scenario("efp-2017"), "bg_nope", on=True)
+
+
+def test_change_status_and_framework():
+    s = with_battlegroup_changed(
+        get_scenario("proposal-2022"), "bg_hun", status="established", framework="hun"
+    )
+    entry = next(e for e in s.battlegroups if e.get("ref") == "bg_hun")
+    assert (entry["status"], entry["framework"]) == ("established", "HUN")
+    assert s.kind == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"status": "invaded"}, "invaded"),
+        ({"framework": "UKR"}, "UKR is not a NATO member"),
+        ({"framework": "SWE"}, "SWE is not a NATO member on 2022-02-23"),
+    ],
+)
+def test_change_refuses_bad_values(kwargs, named):
+    with pytest.raises(ScenarioError, match=named):
+        with_battlegroup_changed(get_scenario("proposal-2022"), "bg_hun", **kwargs)
+
+
+def test_change_a_group_not_in_the_scenario():
+    with pytest.raises(ScenarioError, match=r"'bg_rou' is not in scenario 'efp-2017'.*bg_est"):
+        with_battlegroup_changed(get_scenario("efp-2017"), "bg_rou", status="proposed")
+
+
+def test_scenario_only_group_stays_hypothetical():
+    s = get_scenario("fallback-romania")
+    changed = with_battlegroup_changed(s, "fallback_rou", framework="DEU")
+    assert changed.battlegroups[-1]["framework"] == "DEU"
+    with pytest.raises(ScenarioError, match="always 'hypothetical'"):
+        with_battlegroup_changed(s, "fallback_rou", status="established")
+
+
+def test_add_hypothetical_group():
+    s = with_hypothetical_battlegroup(
+        get_scenario("proposal-2022"), "pol", "GBR;USA", troops=1200, note="second group"
+    )
+    entry = s.battlegroups[-1]
+    assert entry["id"] == "custom_pol_1"
+    assert entry["host"] == "POL"
+    assert entry["framework"] == "GBR;USA"
+    assert entry["status"] == "hypothetical"
+    assert entry["source"] == USER_SOURCE
+    assert entry["troops_approx"] == 1200
+    assert s.kind == "hypothetical"
+    twice = with_hypothetical_battlegroup(s, "POL", None)
+    assert twice.battlegroups[-1]["id"] == "custom_pol_2"
+    assert "framework" not in twice.battlegroups[-1]
+
+
+@pytest.mark.parametrize(
+    ("host", "as_of", "named"),
+    [
+        ("UKR", "2022-02-23", "UKR is not a NATO member on 2022-02-23"),
+        ("FIN", "2022-02-23", "FIN is not a NATO member on 2022-02-23"),
+        ("XYZ", "2022-02-23", "unknown ISO code 'XYZ'"),
+    ],
+)
+def test_add_refuses_a_host_outside_the_alliance(host, as_of, named):
+    base = parse_scenario(_doc(as_of=as_of), "u.yaml")
+    with pytest.raises(ScenarioError, match=named):
+        with_hypothetical_battlegroup(base, host, "FRA")
+
+
+def test_add_refuses_bad_troops():
+    with pytest.raises(ScenarioError, match="whole number"):
+        with_hypothetical_battlegroup(get_scenario("latest"), "FIN", "FIN", troops=0)
+
+
+def test_as_custom_marks_an_edited_preset_hypothetical():
+    edited = with_battlegroup_toggled(get_scenario("latest"), "bg_hun", on=False)
+    mine = as_custom(edited, "latest-without-hungary", "Latest, without Hungary")
+    assert (mine.id, mine.title, mine.kind) == (
+        "latest-without-hungary",
+        "Latest, without Hungary",
+        "hypothetical",
+    )
+    assert mine.description.startswith("HYPOTHETICAL. Edited from 'latest'")
+    assert read_scenario_text(scenario_to_yaml(mine), "mine.yaml") == mine
+
+
+def test_as_custom_of_an_unedited_preset_keeps_its_kind():
+    mine = as_custom(get_scenario("efp-2017"), "my-efp", "My eFP")
+    assert mine.kind == "historical"
+    assert mine.description == get_scenario("efp-2017").description
+    assert dataclasses.replace(mine, id="efp-2017", title=get_scenario("efp-2017").title) == (
+        get_scenario("efp-2017")
+    )
+
+
+@pytest.mark.parametrize(
+    ("new_id", "title", "named"),
+    [
+        ("latest", "Mine", "shipped scenario"),
+        ("my id!", "Mine", "letters, digits"),
+        ("mine", "", "title"),
+    ],
+)
+def test_as_custom_refuses_bad_ids_and_titles(new_id, title, named):
+    with pytest.raises(ScenarioError, match=named):
+        as_custom(get_scenario("efp-2017"), new_id, title)
+
+
+def test_toggle_brings_back_a_presets_own_group():
+    preset = get_scenario("fallback-romania")
+    without = with_battlegroup_toggled(preset, "fallback_rou", on=False)
+    assert len(without.battlegroups) == 4
+    assert with_battlegroup_toggled(without, "fallback_rou", on=True) == preset
+    with pytest.raises(ScenarioError, match="fallback_rou"):
+        with_battlegroup_toggled(get_scenario("efp-2017"), "fallback_rou", on=True)
