@@ -6,19 +6,41 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
+from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
-from layers.scenarios import KINDS, LAYER_IDS, LAYER_TITLES, load_presets
+from layers.members import member_codes
+from layers.scenario_io import (
+    as_custom,
+    known_refs,
+    read_scenario_bytes,
+    scenario_to_yaml,
+    with_battlegroup_changed,
+    with_battlegroup_toggled,
+    with_hypothetical_battlegroup,
+)
+from layers.scenarios import (
+    DEFAULT_SCENARIO,
+    ENTRY_STATUSES,
+    KINDS,
+    LAYER_IDS,
+    LAYER_TITLES,
+    load_presets,
+    read_scenario_text,
+)
 from layers.scene import build_scene
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.compare import compare_html
 from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups
 from render.legend import LEGEND_CSS, legend_html
 from render.text import markdown_escape
 
 KEY = "fm_"
+CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
 FORMAT_LABELS = {
     "png": "PNG image",
     "html": "HTML (offline, interactive)",
@@ -40,21 +62,80 @@ def _dates() -> list[dt.date]:
 
 
 @st.cache_data(show_spinner="Building the map layers…", max_entries=128)
-def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
+def _preset_scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
     return build_scene(_presets()[scenario_id], as_of, layers)
+
+
+@st.cache_data(show_spinner="Building the map layers…", max_entries=32)
+def _custom_scene(yaml_text: str, as_of: dt.date, layers: tuple[str, ...]):
+    return build_scene(read_scenario_text(yaml_text, "your scenario"), as_of, layers)
+
+
+def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
+    if scenario_id == CUSTOM:
+        return _custom_scene(scenario_to_yaml(st.session_state[f"{KEY}custom"]), as_of, layers)
+    return _preset_scene(scenario_id, as_of, layers)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _export(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], fmt: str) -> bytes:
-    return export_bytes(_scene(scenario_id, as_of, layers), fmt)
+    return export_bytes(_preset_scene(scenario_id, as_of, layers), fmt)
+
+
+def _scenario(scenario_id: str):
+    if scenario_id != CUSTOM:
+        return _presets()[scenario_id]
+    if f"{KEY}custom" not in st.session_state:  # chosen before any edit: start from the default
+        default = _presets()[DEFAULT_SCENARIO]
+        st.session_state[f"{KEY}custom"] = as_custom(default, CUSTOM, f"{default.title} (copy)")
+    return st.session_state[f"{KEY}custom"]
+
+
+def _show_scenario_defaults(scenario) -> None:
+    st.session_state[f"{KEY}as_of"] = scenario.as_of
+    for layer in LAYER_IDS:
+        st.session_state[f"{KEY}layer_{layer}"] = layer in scenario.layers
 
 
 def _reset_to_scenario() -> None:
     """A new scenario brings its own date and layers (pan and zoom stay)."""
-    scenario = _presets()[st.session_state[f"{KEY}scenario"]]
-    st.session_state[f"{KEY}as_of"] = scenario.as_of
-    for layer in LAYER_IDS:
-        st.session_state[f"{KEY}layer_{layer}"] = layer in scenario.layers
+    _show_scenario_defaults(_scenario(st.session_state[f"{KEY}scenario"]))
+
+
+def _use_custom(scenario, *, reset_view: bool) -> None:
+    st.session_state[f"{KEY}custom"] = scenario
+    st.session_state[f"{KEY}scenario"] = CUSTOM
+    st.session_state[f"{KEY}edit_error"] = ""
+    if reset_view:
+        _show_scenario_defaults(scenario)
+
+
+def _edit(change, *args) -> None:
+    """Apply an edit to the scenario on screen; the result becomes the user's own scenario."""
+    current = _scenario(st.session_state[f"{KEY}scenario"])
+    try:
+        edited = change(current, *args)
+        if st.session_state[f"{KEY}scenario"] != CUSTOM:
+            edited = as_custom(edited, CUSTOM, f"{current.title} (edited)")
+    except FlankmapError as err:
+        st.session_state[f"{KEY}edit_error"] = str(err)
+        return
+    _use_custom(edited, reset_view=False)
+
+
+def _load_upload() -> None:
+    """Read an uploaded YAML file; a bad one leaves everything as it was."""
+    upload = st.session_state.get(f"{KEY}upload")
+    if upload is None:
+        return
+    try:
+        scenario = read_scenario_bytes(upload.getvalue(), upload.name)
+        if scenario.id in _presets():
+            scenario = as_custom(scenario, CUSTOM, scenario.title)
+    except FlankmapError as err:
+        st.session_state[f"{KEY}edit_error"] = str(err)
+        return
+    _use_custom(scenario, reset_view=True)
 
 
 def _init_from_link(presets) -> None:
@@ -67,6 +148,8 @@ def _init_from_link(presets) -> None:
     st.session_state[f"{KEY}scenario"] = view.scenario
     st.session_state[f"{KEY}as_of"] = view.as_of
     st.session_state[f"{KEY}basemap"] = view.basemap
+    st.session_state[f"{KEY}compare"] = view.compare or ""
+    st.session_state[f"{KEY}edit_error"] = ""
     for layer in LAYER_IDS:
         st.session_state[f"{KEY}layer_{layer}"] = layer in view.layers
 
@@ -79,21 +162,23 @@ except FlankmapError as err:
     st.stop()
 
 _init_from_link(presets)
+choices = [*presets, CUSTOM]  # a stable list: the last entry is the user's own scenario
+
+
+def _title(scenario_id: str) -> str:
+    """The name in the pickers; the user's own scenario has a fixed one (its title may change)."""
+    return presets[scenario_id].title if scenario_id != CUSTOM else "✎ Your own scenario"
+
 
 with st.sidebar:
     st.header("Eastern Flank Map")
     scenario_id = st.selectbox(
-        "Scenario",
-        list(presets),
-        format_func=lambda s: presets[s].title,
-        key=f"{KEY}scenario",
-        on_change=_reset_to_scenario,
+        "Scenario", choices, format_func=_title, key=f"{KEY}scenario", on_change=_reset_to_scenario
     )
-    scenario = presets[scenario_id]
+    scenario = _scenario(scenario_id)
     st.caption(markdown_escape(scenario.description))
-    options = sorted(
-        {*dates, *(s.as_of for s in presets.values()), st.session_state[f"{KEY}as_of"]}
-    )
+    chosen = st.session_state[f"{KEY}as_of"]
+    options = sorted({*dates, *(s.as_of for s in presets.values()), scenario.as_of, chosen})
     as_of = st.select_slider(
         "As of",
         options=options,
@@ -112,12 +197,24 @@ with st.sidebar:
         key=f"{KEY}basemap",
         help="The plain basemap works offline; web tiles need internet.",
     )
+    compare = st.selectbox(
+        "Compare with",
+        ["", *choices],
+        format_func=lambda s: _title(s) if s else "— no comparison —",
+        key=f"{KEY}compare",
+        help="Shows a second scenario beside this one, pan and zoom in step, and what differs.",
+    )
 
 for problem in st.session_state[f"{KEY}problems"]:
     st.warning(markdown_escape(problem))
 
-view = View(scenario=scenario_id, as_of=as_of, layers=layers, basemap=basemap)
-st.query_params.from_dict(view_to_params(view, scenario))
+view = View(scenario=scenario_id, as_of=as_of, layers=layers, basemap=basemap, compare=compare)
+params = view_to_params(view, scenario)
+if scenario_id == CUSTOM:
+    params.pop("scenario")  # a custom scenario cannot travel in a link: its YAML can
+if compare == CUSTOM:
+    params.pop("compare")
+st.query_params.from_dict(params)
 
 try:
     scene = _scene(scenario_id, as_of, layers)
@@ -147,18 +244,33 @@ cols[3].metric(
     "borders are longer).",
 )
 
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    st_folium(
-        base_map(basemap),
-        key=f"{KEY}map_{basemap}",
-        feature_group_to_add=layer_groups(scene),
-        returned_objects=[],
-        height=640,
-        use_container_width=True,
+if compare:
+    other = _scenario(compare)
+    try:
+        other_scene = _scene(compare, other.as_of, other.layers)
+    except FlankmapError as err:
+        st.error(str(err))
+        st.stop()
+    st.caption(
+        markdown_escape(f"Left: {scenario.title} ({as_of}) · Right: {other.title} ({other.as_of})")
     )
-with legend_col:
-    st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
+    components.html(compare_html(scene, other_scene, basemap), height=640)
+    difference = diff_scenes(scene, other_scene)
+    st.markdown("**What changes from left to right**")
+    st.text(diff_text(difference) if not difference.is_empty else "Nothing: same posture.")
+else:
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        st_folium(
+            base_map(basemap),
+            key=f"{KEY}map_{basemap}",
+            feature_group_to_add=layer_groups(scene),
+            returned_objects=[],
+            height=640,
+            use_container_width=True,
+        )
+    with legend_col:
+        st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
 
 for note in scene.notes:
     st.info(markdown_escape(note))
@@ -178,6 +290,55 @@ with st.expander("Sources of this scenario"):
     )
 
 with st.sidebar:
+    st.subheader("Your own scenario")
+    if st.session_state[f"{KEY}edit_error"]:
+        st.error(st.session_state[f"{KEY}edit_error"])
+    with st.expander("Edit the scenario on screen"):
+        shown = [entry.get("ref") or entry.get("id") for entry in scenario.battlegroups]
+        facts = sorted(known_refs() | set(shown))
+        for bg_id in facts:
+            st.checkbox(
+                bg_id,
+                value=bg_id in shown,
+                key=f"{KEY}bg_on_{bg_id}_{scenario_id}",
+                on_change=lambda b=bg_id: _edit(with_battlegroup_toggled, b, b not in shown),
+            )
+        members = sorted(member_codes(scenario.as_of))
+        target = st.selectbox("Battle group to change", shown or [""], key=f"{KEY}edit_bg")
+        status = st.selectbox("New status", ENTRY_STATUSES, key=f"{KEY}edit_status")
+        framework = st.selectbox("New framework nation", members, key=f"{KEY}edit_framework")
+        st.button(
+            "Apply change",
+            key=f"{KEY}edit_apply",
+            disabled=not shown,
+            on_click=lambda: _edit(with_battlegroup_changed, target, status, framework),
+        )
+        st.markdown("**Add a hypothetical battle group**")
+        host = st.selectbox("Host (a member on the date)", members, key=f"{KEY}add_host")
+        lead = st.selectbox("Framework nation", members, key=f"{KEY}add_framework")
+        troops = st.number_input("Troops (0: unknown)", 0, 100_000, 0, 100, key=f"{KEY}add_troops")
+        st.button(
+            "Add hypothetical battle group",
+            key=f"{KEY}add",
+            on_click=lambda: _edit(with_hypothetical_battlegroup, host, lead, troops or None),
+        )
+    st.download_button(
+        "Download this scenario as YAML",
+        data=scenario_to_yaml(scenario),
+        file_name=f"{scenario.id}.yaml",
+        mime="application/yaml",
+        key=f"{KEY}yaml",
+        on_click="ignore",
+    )
+    st.file_uploader(
+        "Load a scenario file (YAML, at most 1 MB)",
+        type=["yaml", "yml"],
+        key=f"{KEY}upload",
+        on_change=_load_upload,
+    )
+    if scenario_id == CUSTOM:
+        st.caption("A custom scenario does not travel in the share link: share its YAML file.")
+
     st.subheader("Export")
     fmt = st.selectbox(
         "Export format", FORMATS, format_func=FORMAT_LABELS.get, key=f"{KEY}export_format"
@@ -187,7 +348,11 @@ with st.sidebar:
     if st.button("Prepare download", key=f"{KEY}export_prepare"):
         with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
             try:
-                payload = _export(scenario_id, as_of, layers, fmt)
+                payload = (
+                    export_bytes(scene, fmt)  # the user's own scenario: not worth caching
+                    if scenario_id == CUSTOM
+                    else _export(scenario_id, as_of, layers, fmt)
+                )
             except FlankmapError as err:
                 st.error(str(err))
             else:

@@ -26,12 +26,13 @@ _MAX_PARAM = 200
 
 @dataclass(frozen=True)
 class View:
-    """A scenario, the date it is shown at, the layers switched on, and the basemap."""
+    """A scenario, its date, the layers switched on, the basemap, and an optional comparison."""
 
     scenario: str = DEFAULT_SCENARIO
     as_of: dt.date | None = None  # None: the scenario's own date
     layers: tuple[str, ...] | None = None  # None: the scenario's own layers
     basemap: str = "plain"
+    compare: str | None = None  # a second scenario shown beside the first
 
     def resolved(self, scenario: Scenario) -> View:
         """Fill the defaults that depend on the scenario."""
@@ -119,6 +120,13 @@ def parse_view(params: Mapping[str, object], scenario_ids: Iterable[str]) -> tup
         else:
             problems.append("No known layer left; showing the scenario's layers.")
 
+    if "compare" in params:
+        wanted = _first(params["compare"]).strip()
+        if wanted in scenario_ids:
+            view = replace(view, compare=wanted)
+        elif wanted:
+            problems.append(f"Unknown scenario to compare {_shown(wanted)}; compare mode is off.")
+
     if "basemap" in params:
         wanted = _first(params["basemap"]).strip()
         if wanted in BASEMAPS:
@@ -138,4 +146,6 @@ def view_to_params(view: View, scenario: Scenario) -> dict[str, str]:
     }
     if view.basemap != "plain":
         params["basemap"] = view.basemap
+    if view.compare:
+        params["compare"] = view.compare
     return params

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from branca.element import Figure, MacroElement
 from jinja2 import Template
+from markupsafe import Markup
 
 from layers.scene import Scene
 from render.folium_map import LEGEND_CSS, _Css, _LegendControl, base_map, layer_groups
 from render.legend import legend_html
 from render.text import html_text
+
+#: Two legends would hide half of each map: they start folded, a click opens them.
+FOLD_CSS = """
+.fm-legend-fold {background: rgba(255,255,255,.92); border-radius: 6px; max-width: 300px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px system-ui, sans-serif}
+.fm-legend-fold summary {cursor: pointer; padding: 6px 10px; font-weight: 600}
+.fm-legend-fold .fm-legend {box-shadow: none}
+"""
 
 
 class _SyncViews(MacroElement):
@@ -55,10 +64,13 @@ def compare_html(left: Scene, right: Scene, basemap: str = "plain") -> str:
             basemap, width="50%", height="100%", left=offset, top="0%", position="absolute"
         )
         figure.add_child(m)
-        _Css(LEGEND_CSS).add_to(m)
+        _Css(LEGEND_CSS + FOLD_CSS).add_to(m)
         for group in layer_groups(scene):
             group.add_to(m)
-        legend = str(legend_html(scene)).replace("{", "&#123;").replace("}", "&#125;")
+        legend = Markup('<details class="fm-legend-fold"><summary>{}</summary>{}</details>').format(
+            f"Legend: {scene.scenario.title}", legend_html(scene)
+        )
+        legend = str(legend).replace("{", "&#123;").replace("}", "&#125;")
         _LegendControl(legend).add_to(m)
         maps.append(m)
     figure.add_child(_SyncViews(*maps))

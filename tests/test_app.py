@@ -92,3 +92,37 @@ def test_export_prepares_a_named_download():
 
     layers = {f["properties"]["layer"] for f in json.loads(payload)["features"]}
     assert "battlegroup" in layers
+
+
+def test_compare_mode_from_the_link_shows_the_diff():
+    at = run_app(scenario="efp-2017", compare="proposal-2022")
+    assert at.selectbox(key=f"{KEY}compare").value == "proposal-2022"
+    diff = " ".join(t.value for t in at.text)
+    for host in ("ROU", "BGR", "SVK", "HUN"):
+        assert host in diff
+    compare = at.query_params["compare"]
+    assert compare in ("proposal-2022", ["proposal-2022"])
+
+
+def test_editing_makes_a_hypothetical_custom_scenario():
+    at = run_app(scenario="efp-2017")
+    at.checkbox(key=f"{KEY}bg_on_bg_pol_efp-2017").uncheck().run()
+    assert not at.exception
+    assert at.session_state[f"{KEY}scenario"] == "custom"
+    assert metric(at, "Battle groups") == "3"
+    assert "Hypothetical" in legend(at)
+    assert "scenario" not in at.query_params  # a custom scenario travels as YAML, not a link
+    at.selectbox(key=f"{KEY}add_host").set_value("ROU").run()
+    at.selectbox(key=f"{KEY}add_framework").set_value("FRA").run()
+    at.button(key=f"{KEY}add").click().run()
+    assert not at.exception
+    assert metric(at, "Battle groups") == "4"
+    assert "Battle group: HYPOTHETICAL" in legend(at)
+
+
+def test_hosts_offered_are_members_on_the_date():
+    at = run_app(scenario="efp-2017")
+    hosts = at.selectbox(key=f"{KEY}add_host").options
+    assert "POL" in hosts
+    assert "FIN" not in hosts  # joined 2023: cannot host a battle group in 2017
+    assert "UKR" not in hosts

@@ -85,3 +85,16 @@ def test_share_link_round_trip(scenario_id):
     back, problems = parse_view(params, list(load_presets()))
     assert problems == []
     assert back.resolved(scenario) == view.resolved(scenario)
+
+
+def test_compare_is_read_and_written():
+    view, problems = parse_view({"scenario": "efp-2017", "compare": "latest"}, IDS)
+    assert (view.compare, problems) == ("latest", [])
+    scenario = load_presets()["efp-2017"]
+    assert view_to_params(view, scenario)["compare"] == "latest"
+
+
+def test_unknown_compare_turns_compare_off_with_a_warning():
+    view, problems = parse_view({"compare": "<b>x</b>"}, IDS)
+    assert view.compare is None
+    assert "<b>x</b>" in problems[0]
