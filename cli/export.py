@@ -22,12 +22,18 @@ def add_parser(sub) -> None:
         "export",
         help="write a scenario as PNG, offline HTML, GeoJSON or GeoPackage",
         description=(
-            "Write one scenario in one format (--scenario, --format, --out FILE or FOLDER), or "
-            "every shipped scenario in every format into a folder (--all --out FOLDER)."
+            "Write one scenario in one format (--scenario ID or --scenario-file PATH, --format, "
+            "--out FILE or FOLDER), or every shipped scenario in every format into a folder "
+            "(--all --out FOLDER)."
         ),
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--scenario", metavar="ID", help="scenario id (see `flankmap scenarios`)")
+    which.add_argument(
+        "--scenario-file",
+        metavar="PATH",
+        help="your own scenario file (YAML, at most 1 MB; see `flankmap scenarios show ID`)",
+    )
     which.add_argument(
         "--all", action="store_true", help="every scenario, at its own date and layers"
     )
@@ -82,15 +88,18 @@ def _folder(path: Path) -> Path:
 
 def _run_one(args: argparse.Namespace) -> int:
     from geo.errors import InputError
+    from layers.scenario_io import read_scenario_file
     from layers.scenarios import get_scenario
     from layers.scene import build_scene
     from render.export import export_filename, write_export
 
+    option = "--scenario-file" if args.scenario_file is not None else "--scenario"
     if args.format is None:
-        raise InputError(
-            f"--format is required with --scenario; choose one of: {', '.join(FORMATS)}"
-        )
-    scenario = get_scenario(args.scenario)
+        raise InputError(f"--format is required with {option}; choose one of: {', '.join(FORMATS)}")
+    if args.scenario_file is not None:
+        scenario = read_scenario_file(args.scenario_file)
+    else:
+        scenario = get_scenario(args.scenario)
     layers = _layers(args.layers) if args.layers is not None else None
     out = Path(args.out)
     if not out.is_dir() and not out.parent.is_dir():

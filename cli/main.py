@@ -21,9 +21,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _commands():
-    from cli import borders, export, scenarios
+    from cli import borders, diff, export, scenarios
 
-    return [borders, scenarios, export]
+    return [borders, scenarios, diff, export]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""``flankmap scenarios``: the shipped scenario presets."""
+"""``flankmap scenarios``: the shipped scenario presets; ``scenarios show ID``: one as a file."""
 
 from __future__ import annotations
 
@@ -7,13 +7,28 @@ import json
 import sys
 
 FORMATS = ("text", "json")
+SHOW_FORMATS = ("yaml", "json")
 
 
 def add_parser(sub) -> None:
     """Register the command."""
-    parser = sub.add_parser("scenarios", help="list the shipped scenarios")
+    parser = sub.add_parser(
+        "scenarios",
+        help="list the shipped scenarios, or show one as a scenario file",
+        description=(
+            "List the shipped scenarios, or print one (`scenarios show ID`) as a scenario file "
+            "to start your own from."
+        ),
+    )
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.set_defaults(run=run)
+    actions = parser.add_subparsers(dest="action", parser_class=type(parser))
+    show = actions.add_parser("show", help="print one scenario as YAML (or JSON)")
+    show.add_argument("id", metavar="ID", help="scenario id")
+    show.add_argument(
+        "--format", dest="show_format", choices=SHOW_FORMATS, default="yaml", help="default yaml"
+    )
+    show.set_defaults(run=run_show)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,4 +47,18 @@ def run(args: argparse.Namespace) -> int:
         width = max(len(s) for s in presets)
         for s in presets.values():
             print(f"{s.id:<{width}}  {s.as_of}  {s.title}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one scenario in the format of a scenario file."""
+    from layers.scenario_io import scenario_to_dict, scenario_to_yaml
+    from layers.scenarios import get_scenario
+
+    scenario = get_scenario(args.id)
+    if args.show_format == "json":
+        json.dump(scenario_to_dict(scenario), sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(scenario_to_yaml(scenario))
     return 0

@@ -1,0 +1,40 @@
+"""``flankmap diff A B``: what changes from one shipped scenario to another."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+FORMATS = ("text", "json")
+
+
+def add_parser(sub) -> None:
+    """Register the command."""
+    parser = sub.add_parser(
+        "diff",
+        help="compare two scenarios",
+        description=(
+            "Compare scenario A with scenario B, each on its own date: battle groups added, "
+            "removed or changed (status, framework nation, troops), troop totals, host "
+            "countries, the land border with Russia and Belarus along hosts, and NATO members."
+        ),
+    )
+    parser.add_argument("a", metavar="A", help="scenario id, before (see `flankmap scenarios`)")
+    parser.add_argument("b", metavar="B", help="scenario id, after")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the differences."""
+    from layers.diff import diff_scenarios, diff_text
+    from layers.scenarios import get_scenario
+
+    d = diff_scenarios(get_scenario(args.a), get_scenario(args.b))
+    if args.format == "json":
+        json.dump(d.as_dict(), sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(diff_text(d))
+    return 0
