@@ -1,0 +1,436 @@
+"""Real-browser fixtures: one ``streamlit run app.py`` per session, Chromium, network refused.
+
+Every page comes from :func:`open_app`, which gives it a fresh browser context whose requests
+may reach loopback only; anything else is refused and recorded, and so is every JavaScript
+dialog. At the end of each test the record must be empty: the app works offline and never runs
+a stranger's text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Frame,
+    FrameLocator,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
+from playwright.sync_api import (
+    TimeoutError as PlaywrightTimeoutError,
+)
+
+from render.styles import POINT_STYLES
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SERVER_START_S = 90
+WAIT_MS = 30_000
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+#: An SVG path that is a battle-group marker: its outline colour and width come from the style
+#: table, which tells them apart from reinforcements, build-up points (white outline) and
+#: Crimea (same orange, thinner line).
+BATTLEGROUP_MARKERS = ", ".join(
+    f'path.leaflet-interactive[stroke="{s["color"]}"][stroke-width="{s["weight"]}"]'
+    for s in (POINT_STYLES[c] for c in ("existing", "proposed", "hypothetical"))
+)
+
+expect.set_options(timeout=WAIT_MS)
+
+
+def is_loopback(url: str) -> bool:
+    """Whether a request stays on this machine (or never leaves the page)."""
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOOPBACK
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running ``streamlit run app.py``."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+    pages_opened: int = 0
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def start_server(log: Path, env: dict[str, str] | None = None) -> Server:
+    """Start the app on a free loopback port; return once its health check answers "ok"."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        # Others may edit the checkout while the suite runs: keep the code it started with.
+        "--server.fileWatcherType",
+        "none",
+    ]
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )
+    handle.close()
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"streamlit run app.py exited with status {process.returncode} before answering "
+                f"its health check; its log ends:\n{server.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    pytest.fail(
+        f"streamlit run app.py did not answer {server.url}/_stcore/health with 'ok' within "
+        f"{SERVER_START_S} s; its log ends:\n{server.log_tail()}"
+    )
+
+
+def stop_server(server: Server) -> None:
+    """Terminate the server, then kill it if it does not stop."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The app, served once for the whole session."""
+    running = start_server(tmp_path_factory.mktemp("streamlit") / "server.log")
+    yield running
+    stop_server(running)
+
+
+# -- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. Run "
+            "scripts/test.sh, which installs it with apt (never `playwright install`)."
+        )
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """``test-artifacts/`` in the checkout (gitignored): screenshots and timings."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@dataclass
+class Tab:
+    """One browser context with one page of the app, and what it tried that it must not."""
+
+    context: BrowserContext
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    # -- where things are
+
+    @property
+    def map(self) -> FrameLocator:
+        """The map: streamlit-folium's component frame (one once the page has settled)."""
+        return self.page.frame_locator(MAP_FRAME)
+
+    def map_frame(self) -> Frame:
+        """The map frame as a ``Frame``, looked up afresh (it is replaced if remounted)."""
+        frame = self.page.locator(MAP_FRAME).element_handle().content_frame()
+        assert frame is not None, "the map iframe has no document"
+        return frame
+
+    @property
+    def sidebar(self) -> Locator:
+        return self.page.get_by_test_id("stSidebar")
+
+    @property
+    def polygons(self) -> Locator:
+        return self.map.locator("path.leaflet-interactive")
+
+    @property
+    def battlegroups(self) -> Locator:
+        return self.map.locator(BATTLEGROUP_MARKERS)
+
+    @property
+    def labels(self) -> Locator:
+        return self.map.locator(".fm-label")
+
+    @property
+    def legend(self) -> Locator:
+        return self.page.locator(".fm-legend")
+
+    def metric(self, label: str) -> Locator:
+        """The value of the metric labelled ``label`` (read it once the page has settled)."""
+        box = self.page.get_by_test_id("stMetric").filter(
+            has=self.page.get_by_test_id("stMetricLabel").filter(has_text=label)
+        )
+        return box.get_by_test_id("stMetricValue")
+
+    @property
+    def scenario_box(self) -> Locator:
+        return self.sidebar.get_by_role("combobox", name="Scenario")
+
+    def snapshot(self) -> dict:
+        """What the page shows now, for failure messages."""
+        return self.page.evaluate(_SNAPSHOT_JS, [MAP_FRAME, BATTLEGROUP_MARKERS])
+
+    # -- waiting for what a person would see
+
+    def _until(self, predicate: str, what: str, timeout_ms: int = WAIT_MS) -> None:
+        """Wait until ``predicate(snapshot)`` (JavaScript) holds, else fail saying ``what``."""
+        try:
+            self.page.wait_for_function(
+                f"([frame, markers]) => ({predicate})(({_SNAPSHOT_JS})([frame, markers]))",
+                arg=[MAP_FRAME, BATTLEGROUP_MARKERS],
+                timeout=timeout_ms,
+            )
+        except PlaywrightTimeoutError:
+            pytest.fail(
+                f"waited {timeout_ms / 1000:.0f} s for {what}; the page shows {self.snapshot()}"
+            )
+
+    def wait_drawn(self, polygons: int = 50) -> None:
+        """Wait until the map shows more than ``polygons`` country shapes."""
+        self._until(
+            f"s => s.frames >= 1 && s.paths > {polygons}",
+            f"more than {polygons} country shapes on the map",
+            timeout_ms=2 * WAIT_MS,
+        )
+
+    def settle(self) -> None:
+        """Wait until the script run is over and its leftovers are gone: one map, no stale box."""
+        self._until(
+            "s => s.state === 'notRunning' && s.stale === 0 && s.frames === 1 && s.paths > 50",
+            "the end of the script run",
+        )
+
+    def expect_metric(self, label: str, value: str) -> None:
+        """Wait until exactly one metric is labelled ``label`` and it shows ``value``."""
+        self._until(
+            f"s => s.metrics.filter(m => m[0] === {json.dumps(label)})"
+            f".map(m => m[1]).join('|') === {json.dumps(value)}",
+            f"metric {label!r} = {value!r}",
+        )
+
+    def expect_battlegroups(self, count: int) -> None:
+        """Wait until the one map shows ``count`` battle-group markers."""
+        self._until(
+            f"s => s.frames === 1 && s.battlegroups === {int(count)}",
+            f"{count} battle-group markers on the map",
+        )
+
+    # -- what a person does
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the sidebar selectbox labelled ``label``."""
+        box = self.sidebar.get_by_role("combobox", name=label)
+        box.click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+        expect(box).to_have_value(option)
+
+    def toggle(self, label: str) -> None:
+        """Flip the sidebar toggle labelled ``label``."""
+        switch = self.sidebar.get_by_role("switch", name=label)
+        before = switch.is_checked()
+        label_box = self.page.get_by_role("switch", name=label)
+        self.sidebar.locator("label").filter(has=label_box).click()
+        expect(switch).to_be_checked(checked=not before)
+
+    def view_state(self) -> dict:
+        """Zoom and centre of the map as Leaflet has them, and the map pane's offset.
+
+        Waits until the map has stopped moving (zoom animation, inertia after a drag).
+        """
+        frame = self.map_frame()
+        frame.wait_for_function(
+            """() => {
+                const c = window.map.getCenter();
+                const now = [c.lat, c.lng, window.map.getZoom()].join();
+                const still = window.__fmLastView === now;
+                window.__fmLastView = now;
+                return still && !document.querySelector(".leaflet-zoom-anim");
+            }""",
+            polling=250,
+        )
+        return frame.evaluate(
+            """() => {
+                const c = window.map.getCenter();
+                const pane = document.querySelector(".leaflet-map-pane");
+                return {zoom: window.map.getZoom(), lat: +c.lat.toFixed(6),
+                        lng: +c.lng.toFixed(6), transform: pane.style.transform};
+            }"""
+        )
+
+
+_SNAPSHOT_JS = """([frameSelector, markers]) => {
+    const frames = [...document.querySelectorAll(frameSelector)];
+    const doc = frames.length === 1 ? frames[0].contentDocument : null;
+    const app = document.querySelector('[data-testid="stApp"]');
+    return {
+        state: app && app.getAttribute("data-test-script-state"),
+        stale: document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]')
+            .length,
+        frames: frames.length,
+        paths: doc ? doc.querySelectorAll("path.leaflet-interactive").length : -1,
+        battlegroups: doc ? doc.querySelectorAll(markers).length : -1,
+        metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+            ((m.querySelector('[data-testid="stMetricLabel"]') || {}).innerText || "").trim(),
+            ((m.querySelector('[data-testid="stMetricValue"]') || {}).innerText || "").trim(),
+        ]),
+    };
+}"""
+
+
+def _guard(context: BrowserContext, blocked: list[str]) -> None:
+    """Let requests reach loopback only; refuse and record everything else."""
+
+    def route(route) -> None:
+        url = route.request.url
+        if is_loopback(url):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def websocket(ws) -> None:
+        blocked.append(ws.url)
+        ws.close()
+
+    context.route("**/*", route)
+    context.route_web_socket(lambda url: not is_loopback(url), websocket)
+
+
+@pytest.fixture
+def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
+    """Open the app in a fresh browser context: ``open_app(scenario="efp-2017")``.
+
+    Waits for the map's country shapes. On teardown, asserts that no page asked for anything
+    beyond loopback and none opened a dialog.
+    """
+    tabs: list[Tab] = []
+
+    def open_(query: str | dict[str, str] | None = None, *, wait: bool = True) -> Tab:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        tab = Tab(context, context.new_page())
+        tabs.append(tab)
+        _guard(context, tab.blocked)
+        tab.page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+        if isinstance(query, dict):
+            query = urlencode(query)
+        server.pages_opened += 1
+        tab.page.goto(f"{server.url}/" + (f"?{query}" if query else ""))
+        if wait:
+            tab.wait_drawn()
+        return tab
+
+    yield open_
+    for tab in tabs:
+        tab.context.close()
+    for tab in tabs:
+        assert not tab.blocked, f"requests beyond loopback were made: {tab.blocked}"
+        assert not tab.dialogs, f"the page opened dialogs: {tab.dialogs}"
+
+
+@pytest.fixture
+def tab(open_app) -> Tab:
+    """The app on its default view, drawn."""
+    return open_app()
+
+
+def query_of(url: str) -> dict[str, str]:
+    """The query parameters of ``url``, decoded (last value wins)."""
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+@pytest.fixture
+def url_query() -> Callable[[str], dict[str, str]]:
+    """``url_query(page.url)``: the decoded query parameters of a URL."""
+    return query_of
+
+
+@pytest.fixture
+def png_size() -> Callable[[bytes], tuple[int, int]]:
+    """``png_size(data)``: width and height from a PNG's IHDR chunk (asserts the signature)."""
+
+    def size(data: bytes) -> tuple[int, int]:
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", f"not a PNG: starts with {data[:8]!r}"
+        assert data[12:16] == b"IHDR", "PNG without an IHDR chunk first"
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+    return size

@@ -1,0 +1,107 @@
+"""What a person sees in Chromium: the first map, scenario switches, pan and zoom, a layer off."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+EFP = "Enhanced Forward Presence (end of 2017)"
+PROPOSAL = "The February 2022 proposal (eve of the invasion)"
+HESITATION = "Hypothetical: Slovakia and Hungary decline"
+
+
+def test_first_load_draws_map_legend_and_metrics(open_app, server, artifacts):
+    cold = server.pages_opened == 0
+    tab = open_app(wait=False)
+    tab.wait_drawn()
+    first_paint_s = tab.page.evaluate("performance.now()") / 1000
+
+    assert tab.polygons.count() > 50
+    expect(tab.legend).to_be_visible()
+    metrics = tab.page.get_by_test_id("stMetric")
+    expect(metrics).to_have_count(4)
+    for i in range(4):
+        expect(metrics.nth(i)).to_be_visible()
+    tab.expect_metric("Battle groups", "8")
+    expect(tab.scenario_box).to_have_value(PROPOSAL)
+
+    tab.settle()
+    tab.page.screenshot(path=artifacts / "default_view.png")
+    which = "cold server, its first visitor" if cold else "warm server"
+    line = f"first paint (navigation -> >50 country shapes drawn): {first_paint_s:.2f} s ({which})"
+    print(f"\n{line}")
+    (artifacts / "first_paint.txt").write_text(line + "\n", encoding="utf-8")
+
+
+def test_scenario_switch_changes_battle_groups_and_metrics(tab):
+    tab.expect_battlegroups(8)
+    tab.expect_metric("Battle groups", "8")
+
+    tab.choose("Scenario", EFP)
+    tab.expect_metric("Battle groups", "4")
+    tab.expect_metric("Host countries", "4")
+    tab.expect_battlegroups(4)
+    tab.settle()
+    expect(tab.labels).to_have_count(4)
+
+    tab.choose("Scenario", PROPOSAL)
+    tab.expect_metric("Battle groups", "8")
+    tab.expect_battlegroups(8)
+
+
+@pytest.mark.parametrize(
+    ("target", "battlegroups"),
+    [
+        pytest.param(HESITATION, 6, id="proposal-to-hypothetical"),
+        # BUG (reported): the kind warning above the map exists only for non-historical
+        # scenarios, so switching between kinds moves the map in Streamlit's element tree and
+        # the frontend remounts it: zoom and centre are lost.
+        pytest.param(EFP, 4, id="proposal-to-historical"),
+    ],
+)
+def test_switching_scenario_keeps_pan_and_zoom(tab, target, battlegroups):
+    tab.settle()
+    start = tab.view_state()
+    tab.map.locator("a.leaflet-control-zoom-in").click()
+    tab.map_frame().wait_for_function(f"() => window.map.getZoom() === {start['zoom'] + 1}")
+    tab.view_state()  # the zoom animation is over
+    box = tab.page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    tab.page.mouse.move(x, y)
+    tab.page.mouse.down()
+    tab.page.mouse.move(x - 120, y + 60, steps=6)
+    tab.page.mouse.up()
+    tab.map_frame().wait_for_function(f"() => window.map.getCenter().lng > {start['lng'] + 1}")
+    before = tab.view_state()
+    assert before["zoom"] == start["zoom"] + 1
+
+    tab.choose("Scenario", target)
+    tab.expect_metric("Battle groups", str(battlegroups))
+    tab.expect_battlegroups(battlegroups)
+    tab.settle()
+    after = tab.view_state()
+    assert (after["zoom"], after["lat"], after["lng"]) == (
+        before["zoom"],
+        before["lat"],
+        before["lng"],
+    ), f"BUG: switching to {target!r} lost the user's pan/zoom: {before} -> {after}"
+
+
+def test_layer_toggled_off_leaves_the_map(tab):
+    tab.expect_battlegroups(8)
+    polygons = tab.polygons.count()
+
+    tab.toggle("Battle groups")
+    tab.expect_battlegroups(0)
+    tab.settle()
+    expect(tab.labels).to_have_count(0)
+    expect(tab.legend).not_to_contain_text("Battle group")
+    assert tab.polygons.count() == polygons - 8, "only the battle-group markers should go"
+    expect(tab.page).to_have_url(re.compile(r"[?&]layers=(?![^&]*battlegroups)[^&]*(&|$)"))
+
+    tab.toggle("Battle groups")
+    tab.expect_battlegroups(8)
+    tab.settle()
+    expect(tab.legend).to_contain_text("Battle group")
