@@ -3,6 +3,8 @@
 import dataclasses
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -513,3 +515,12 @@ def test_toggle_brings_back_a_presets_own_group():
     assert with_battlegroup_toggled(without, "fallback_rou", on=True) == preset
     with pytest.raises(ScenarioError, match="fallback_rou"):
         with_battlegroup_toggled(get_scenario("efp-2017"), "fallback_rou", on=True)
+
+
+def test_the_readme_example_is_a_valid_scenario(validator):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Custom scenarios", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
+    scenario = read_scenario_bytes(example.encode(), "README.md")
+    assert scenario.battlegroups[-1]["id"] == "custom_fin_1"
+    assert list(validator.iter_errors(_json(yaml.safe_load(example)))) == []
