@@ -55,7 +55,7 @@ STATUS_TEXT = {
 #: The states whose land border with the alliance the metrics measure.
 FRONTIER_STATES = ("RUS", "BLR")
 
-_COUNTRY_COLUMNS = ["iso3", "name", "category", "status", "source", "geometry"]
+_COUNTRY_COLUMNS = ["iso3", "name", "category", "status", "note", "source", "geometry"]
 _BG_COLUMNS = [
     "id",
     "host_iso3",
@@ -118,12 +118,13 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     in_alliance = member_codes(as_of)
     roles = border_states("display").drop_duplicates("iso3").set_index("iso3")
 
-    def describe(row: pd.Series) -> tuple[str, str, str]:
+    def describe(row: pd.Series) -> tuple[str, str, str, str]:
         sovereign = row["sovereign_iso3"] or row["iso3"]
         if "members" in layers and sovereign in in_alliance:
             since = members.loc[sovereign, "accession_date"]
             via = "" if sovereign == row["iso3"] else f" (territory of {sovereign})"
-            return "member", f"NATO member since {since}{via}", members.loc[sovereign, "source_url"]
+            source = members.loc[sovereign, "source_url"]
+            return "member", f"NATO member since {since}{via}", "", source
         if "border_states" in layers and row["iso3"] in roles.index:
             role = roles.loc[row["iso3"], "role"]
             category = {"russia": "russia", "belarus_ally": "belarus"}.get(role, "partner")
@@ -132,12 +133,14 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
                 "belarus": "Belarus, Russia's ally",
                 "partner": "NATO partner, not a member",
             }[category]
-            return category, f"Border state: {text}", roles.loc[row["iso3"], "source_url"]
-        return "other", "", "Natural Earth 4.1.0 (public domain)"
+            role_row = roles.loc[row["iso3"]]
+            return category, f"Border state: {text}", role_row["notes"], role_row["source_url"]
+        return "other", "", "", "Natural Earth 4.1.0 (public domain)"
 
     described = countries.apply(describe, axis=1, result_type="expand")
     out = countries[["iso3", "name", "geometry"]].copy()
-    out["category"], out["status"], out["source"] = described[0], described[1], described[2]
+    for i, column in enumerate(("category", "status", "note", "source")):
+        out[column] = described[i]
     return out[_COUNTRY_COLUMNS]
 
 

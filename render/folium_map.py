@@ -239,6 +239,7 @@ def _label_layer(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame) -> None:
         _Labels(gdf).add_to(group)
 
 
+COUNTRY_FIELDS = ["name", "status", "note", "source"]
 BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "source", "verified"]
 BATTLEGROUP_ALIASES = [
     "Host",
@@ -264,8 +265,8 @@ def layer_groups(scene: Scene) -> list[folium.FeatureGroup]:
     _area_layer(
         group("Countries"),
         scene.countries,
-        fields=["name", "status", "source"],
-        aliases=["Country", "Status", "Source"],
+        fields=COUNTRY_FIELDS,
+        aliases=["Country", "Status", "Note", "Source"],
     )
     _area_layer(
         group("Occupied territory"),

@@ -226,3 +226,9 @@ def test_broken_shipped_file_is_named(tmp_path, monkeypatch):
 def test_unknown_scenario_lists_known():
     with pytest.raises(ScenarioError, match="unknown scenario 'nope'; choose one of: "):
         get_scenario("nope")
+
+
+def test_moldova_tooltip_marks_transnistria(scenes):
+    countries = scenes["proposal-2022"].countries.set_index("iso3")
+    assert "Transnistria" in countries.loc["MDA", "note"]
+    assert countries.loc["MDA", "category"] == "partner"
