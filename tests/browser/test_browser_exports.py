@@ -1,0 +1,115 @@
+"""Downloads from the sidebar parse, and the exported HTML map works from disk with no network."""
+
+import re
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+FILE_NAME = "flankmap_proposal-2022_2022-02-23"
+
+
+def download_export(tab, label: str, tmp_path: Path) -> Path:
+    """Choose ``label`` as "Export format", prepare it, download it; return the saved file."""
+    tab.settle()
+    tab.choose("Export format", label)
+    tab.settle()
+    tab.sidebar.get_by_role("button", name="Prepare download").click()
+    button = tab.sidebar.get_by_role("button", name=re.compile(rf"^Download {FILE_NAME}\.\w+$"))
+    expect(button).to_be_visible(timeout=120_000)
+    with tab.page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.failure() is None
+    assert button.inner_text().strip() == f"Download {download.suggested_filename}"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def test_png_download_is_a_1600_by_1200_image(tab, tmp_path, png_size):
+    path = download_export(tab, "PNG image", tmp_path)
+    assert path.name == f"{FILE_NAME}.png"
+    data = path.read_bytes()
+    assert png_size(data) == (1600, 1200)
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.verify()
+
+
+def test_html_download_is_an_offline_leaflet_map(tab, tmp_path):
+    path = download_export(tab, "HTML (offline, interactive)", tmp_path)
+    assert path.name == f"{FILE_NAME}.html"
+    text = path.read_text(encoding="utf-8")
+    assert "leaflet" in text.lower()
+    assert not re.search(r"<script[^>]*\ssrc=[\"']?(https?:)?//", text, re.IGNORECASE)
+    assert not re.search(r"<link[^>]*\shref=[\"']?(https?:)?//", text, re.IGNORECASE)
+
+
+def test_geojson_download_parses_with_a_layer_property(tab, tmp_path):
+    path = download_export(tab, "GeoJSON", tmp_path)
+    assert path.name == f"{FILE_NAME}.geojson"
+    gdf = gpd.read_file(path)
+    assert "layer" in gdf.columns
+    assert {"member", "border_state", "battlegroup"} <= set(gdf["layer"])
+    assert (gdf["layer"] == "battlegroup").sum() == 8
+
+
+def test_geopackage_download_opens(tab, tmp_path):
+    path = download_export(tab, "GeoPackage", tmp_path)
+    assert path.name == f"{FILE_NAME}.gpkg"
+    with sqlite3.connect(path) as db:
+        (application_id,) = db.execute("PRAGMA application_id").fetchone()
+    assert application_id == 0x47504B47, "not a GeoPackage ('GPKG' application id)"
+    import pyogrio
+
+    layers = pyogrio.list_layers(path)
+    assert len(layers) > 0
+    assert len(gpd.read_file(path, layer=layers[0][0])) > 0
+
+
+def test_scenario_yaml_download_parses(tab, tmp_path):
+    button = tab.sidebar.get_by_role("button", name="Download this scenario as YAML")
+    with tab.page.expect_download() as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["id"] == "proposal-2022"
+
+
+def test_exported_html_draws_offline_from_disk(tab, browser, tmp_path):
+    path = download_export(tab, "HTML (offline, interactive)", tmp_path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    requested: list[str] = []
+    dialogs: list[str] = []
+
+    def refuse_network(route) -> None:
+        url = route.request.url
+        if url.split(":", 1)[0] in {"file", "data", "blob", "about"}:
+            route.continue_()
+        else:
+            requested.append(url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", refuse_network)
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_function(
+            "() => document.querySelectorAll('path.leaflet-interactive').length > 50"
+        )
+        expect(page.locator(".fm-legend")).to_be_visible()
+        expect(page.locator(".fm-legend")).to_contain_text("The February 2022 proposal")
+        assert page.locator("path.leaflet-interactive").count() > 50
+        assert page.title() == "The February 2022 proposal (eve of the invasion)"
+    finally:
+        context.close()
+    assert requested == [], f"the exported map asked the network for: {requested}"
+    assert dialogs == []
