@@ -74,6 +74,16 @@ def is_loopback(url: str) -> bool:
     return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOOPBACK
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Run the first-load test first, so its first-paint figure is a fresh server's."""
+    here = Path(__file__).parent
+
+    def first_load(item) -> bool:
+        return item.path.parent == here and item.name.startswith("test_first_load")
+
+    items.sort(key=lambda item: not first_load(item))  # stable: the rest keep their order
+
+
 # -- the server ---------------------------------------------------------------------------------
 
 
