@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from render.styles import POINT_STYLES
+
 pytestmark = pytest.mark.browser
 
 EFP = "Enhanced Forward Presence (end of 2017)"
@@ -115,3 +117,37 @@ def test_layer_toggled_off_leaves_the_map(tab):
     tab.expect_battlegroups(8)
     tab.settle()
     expect(tab.legend).to_contain_text("Battle group")
+
+
+def test_battle_group_tooltip_names_host_and_lead_nation(tab):
+    tab.settle()
+    proposed = POINT_STYLES["proposed"]
+    markers = tab.map.locator(
+        f'path.leaflet-interactive[stroke="{proposed["color"]}"]'
+        f'[stroke-width="{proposed["weight"]}"]'
+    )
+    expect(markers).to_have_count(4)
+    tooltip = tab.map.locator(".leaflet-tooltip")
+    texts = []
+    for i in range(4):
+        markers.nth(i).hover()
+        expect(tooltip).to_be_visible()
+        texts.append(tooltip.inner_text())
+    romania = [t for t in texts if "Romania" in t]
+    assert len(romania) == 1, texts
+    assert "France" in romania[0], "the tooltip names the framework nation"
+    assert "proposed" in romania[0].lower()
+
+
+def test_web_tiles_are_refused_and_recorded(tab):
+    """The guard itself: the one option that needs the internet is caught asking for it."""
+    tab.sidebar.get_by_text("OpenStreetMap tiles (needs internet)").click()
+    tab.settle()
+    for _ in range(100):  # the tile requests follow the map's first draw
+        if tab.blocked:
+            break
+        tab.page.wait_for_timeout(100)
+    assert tab.blocked, "choosing web tiles should have asked the network for tiles"
+    tab.page.close()
+    assert all("openstreetmap" in url for url in tab.blocked), tab.blocked
+    tab.blocked.clear()  # expected here; every other test must leave the record empty
