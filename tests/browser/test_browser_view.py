@@ -151,3 +151,28 @@ def test_web_tiles_are_refused_and_recorded(tab):
     tab.page.close()
     assert all("openstreetmap" in url for url in tab.blocked), tab.blocked
     tab.blocked.clear()  # expected here; every other test must leave the record empty
+
+
+def test_compare_view_draws_both_maps_offline_in_step(open_app):
+    tab = open_app("scenario=proposal-2022&compare=efp-2017", wait=False)
+    frame = tab.page.frame_locator('iframe[data-testid="stIFrame"]')
+    expect(frame.locator(".leaflet-container")).to_have_count(2, timeout=60_000)
+    tab.page.wait_for_function(
+        """() => {
+            const doc = document.querySelector('iframe[data-testid="stIFrame"]').contentDocument;
+            return doc.querySelectorAll("path.leaflet-interactive").length > 100;
+        }""",
+        timeout=60_000,
+    )
+    expect(frame.locator(".fm-legend")).to_have_count(2)
+    expect(frame.locator(".fm-legend").first).to_contain_text("The February 2022 proposal")
+    expect(frame.locator(".fm-legend").last).to_contain_text("Enhanced Forward Presence")
+    expect(tab.page.get_by_test_id("stMain")).to_contain_text("What changes from left to right")
+
+    frame.locator("a.leaflet-control-zoom-in").first.click()
+    tab.page.wait_for_function(
+        """() => {
+            const win = document.querySelector('iframe[data-testid="stIFrame"]').contentWindow;
+            return win.flankmapMaps && win.flankmapMaps.every(m => m.getZoom() === 5);
+        }"""
+    )
