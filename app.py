@@ -6,7 +6,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
@@ -223,8 +222,11 @@ except FlankmapError as err:
     st.stop()
 
 st.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
+kind_note = st.empty()  # always there, so the map keeps its place (and the user's pan and zoom)
 if scenario.kind != "historical":
-    st.warning(f"**{KINDS[scenario.kind]}.** {markdown_escape(scenario.description)}", icon="⚠️")
+    kind_note.warning(
+        f"**{KINDS[scenario.kind]}.** {markdown_escape(scenario.description)}", icon="⚠️"
+    )
 
 metrics = scene.metrics
 cols = st.columns(4)
@@ -254,7 +256,7 @@ if compare:
     st.caption(
         markdown_escape(f"Left: {scenario.title} ({as_of}) · Right: {other.title} ({other.as_of})")
     )
-    components.html(compare_html(scene, other_scene, basemap), height=640)
+    st.iframe(compare_html(scene, other_scene, basemap), height=640)
     difference = diff_scenes(scene, other_scene)
     st.markdown("**What changes from left to right**")
     st.text(diff_text(difference) if not difference.is_empty else "Nothing: same posture.")

@@ -168,14 +168,20 @@ def _check_resolution(resolution: str) -> str:
 
 @lru_cache(maxsize=8)
 def _read_layer(path: str, layer: str, columns: tuple[str, ...], key: str) -> gpd.GeoDataFrame:
-    """Read one layer and check it; cached by path, so a new data folder is read afresh."""
-    where = f"{path} (layer {layer!r})"
+    """Read one layer and check it; cached by path, so a new data folder is read afresh.
+
+    Messages name the file, never its folder: they reach browsers, and a server's paths are
+    nobody's business.
+    """
+    name = Path(path).name
+    where = f"{name} (layer {layer!r})"
     if not Path(path).is_file():
-        raise DataError(f"{path}: file missing; rebuild it with scripts/build_boundaries.py")
+        raise DataError(f"{name}: file missing; rebuild it with scripts/build_boundaries.py")
     try:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except _READ_ERRORS as err:
-        raise DataError(f"{where}: cannot read: {err}") from err
+        reason = str(err).replace(str(path), name)
+        raise DataError(f"{where}: cannot read: {reason}") from err
 
     if gdf.crs is None or not gdf.crs.equals(WGS84):
         found = "no CRS" if gdf.crs is None else f"CRS {gdf.crs.to_string()}"
