@@ -49,6 +49,9 @@ def add_parser(sub) -> None:
         default=None,
         help="output format (with --all: only this one; default every format)",
     )
+    parser.add_argument("--width", type=int, default=1600, help="PNG width in pixels (1600)")
+    parser.add_argument("--height", type=int, default=1200, help="PNG height in pixels (1200)")
+    parser.add_argument("--dpi", type=int, default=100, help="PNG resolution recorded (100)")
     parser.add_argument(
         "--out",
         required=True,
@@ -71,6 +74,19 @@ def _layers(text: str) -> tuple[str, ...]:
     if not layers:
         raise InputError(f"--layers names no layer; use some of: {', '.join(LAYER_IDS)}")
     return layers
+
+
+def _png_options(args: argparse.Namespace) -> dict[str, int]:
+    """Check the PNG size before anything is built, so a bad one fails at once."""
+    from geo.errors import InputError
+
+    if not (200 <= args.width <= 10_000 and 150 <= args.height <= 10_000):
+        raise InputError(
+            f"PNG size {args.width}×{args.height} is not allowed; use 200–10000 × 150–10000"
+        )
+    if not 10 <= args.dpi <= 1200:
+        raise InputError(f"--dpi {args.dpi} is not allowed; use 10–1200")
+    return {"width": args.width, "height": args.height, "dpi": args.dpi}
 
 
 def _folder(path: Path) -> Path:
@@ -101,12 +117,13 @@ def _run_one(args: argparse.Namespace) -> int:
     else:
         scenario = get_scenario(args.scenario)
     layers = _layers(args.layers) if args.layers is not None else None
+    png = _png_options(args)
     out = Path(args.out)
     if not out.is_dir() and not out.parent.is_dir():
         raise InputError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
     scene = build_scene(scenario, args.as_of, layers)
     target = out / export_filename(scene, args.format) if out.is_dir() else out
-    print(write_export(scene, args.format, target))
+    print(write_export(scene, args.format, target, **png))
     return 0
 
 
@@ -122,6 +139,7 @@ def _run_all(args: argparse.Namespace) -> int:
         raise InputError(
             "--all exports each scenario at its own date and layers; drop --as-of/--layers"
         )
+    png = _png_options(args)
     folder = _folder(Path(args.out))
     formats = (args.format,) if args.format else FORMATS
     presets = load_presets()
@@ -132,7 +150,7 @@ def _run_all(args: argparse.Namespace) -> int:
             scene = build_scene(scenario)
             for fmt in formats:
                 bar.set_postfix_str(f"{scenario.id}.{fmt}")
-                path = write_export(scene, fmt, folder / export_filename(scene, fmt))
+                path = write_export(scene, fmt, folder / export_filename(scene, fmt), **png)
                 tqdm.write(str(path), file=sys.stdout)
                 bar.update()
     return 0

@@ -117,8 +117,10 @@ def export_filename(scene: Scene, fmt: str) -> str:
     return f"flankmap_{scenario_id[:64]}_{scene.as_of.isoformat()}.{fmt}"
 
 
-def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str]) -> Path:
+def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str], **png_options: int) -> Path:
     """Write ``scene`` as ``fmt`` to ``path``, atomically; return the path written.
+
+    ``png_options`` (``width``, ``height``, ``dpi``) go to :func:`to_png`.
 
     The file is built in a temporary folder in the same folder as ``path`` and moved into place
     with ``os.replace``: readers see the old file or the whole new one, never a part.
@@ -142,8 +144,7 @@ def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str]) -> Path:
             if fmt == "gpkg":
                 _write_gpkg(scene, part)
             else:
-                payload = _RENDERERS[fmt](scene)
-                part.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
+                part.write_bytes(_render(scene, fmt, png_options))
             os.replace(part, target)
     except OSError as err:
         reason = err.strerror or str(err)
@@ -159,7 +160,12 @@ def export_bytes(scene: Scene, fmt: str) -> bytes:
             path = Path(tmp) / export_filename(scene, fmt)
             _write_gpkg(scene, path)
             return path.read_bytes()
-    payload = _RENDERERS[fmt](scene)
+    return _render(scene, fmt, {})
+
+
+def _render(scene: Scene, fmt: str, png_options: dict[str, int]) -> bytes:
+    """Render a PNG, HTML or GeoJSON file's bytes."""
+    payload = to_png(scene, **png_options) if fmt == "png" else _RENDERERS[fmt](scene)
     return payload.encode("utf-8") if isinstance(payload, str) else payload
 
 
@@ -926,8 +932,11 @@ def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 10
     except ImportError as err:  # pragma: no cover - a broken install
         raise ImportError("the PNG export needs matplotlib: pip install matplotlib") from err
 
-    if width < 200 or height < 150 or dpi < 10:
-        raise InputError(f"PNG size {width}×{height} at {dpi} dpi is too small; use ≥ 200×150")
+    if not (200 <= width <= 10_000 and 150 <= height <= 10_000 and 10 <= dpi <= 1200):
+        raise InputError(
+            f"PNG size {width}×{height} at {dpi} dpi is not allowed; use 200–10000 × "
+            "150–10000 pixels at 10–1200 dpi"
+        )
     png = _Png(scene, width, height, dpi)
     canvas = FigureCanvasAgg(png.fig)
 

@@ -190,3 +190,26 @@ def test_help_does_not_load_the_renderers():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_png_size_options(tmp_path, capsys):
+    target = tmp_path / "small.png"
+    args = ["export", "--scenario", "efp-2017", "--format", "png", "--out", str(target)]
+    status, _, err = _run([*args, "--width", "800", "--height", "600", "--dpi", "150"], capsys)
+    assert (status, err) == (0, "")
+    import matplotlib.image
+
+    assert matplotlib.image.imread(target).shape[:2] == (600, 800)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--width", "-5"), ("--height", "99999"), ("--dpi", "0")]
+)
+def test_absurd_png_size_is_refused(tmp_path, capsys, option, value):
+    target = tmp_path / "x.png"
+    args = ["export", "--scenario", "efp-2017", "--format", "png", "--out", str(target)]
+    status, _, err = _run([*args, option, value], capsys)
+    assert status == 2
+    assert value in err
+    assert err.count("\n") == 1
+    assert not target.exists()
