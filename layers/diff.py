@@ -22,8 +22,6 @@ from layers.scene import STATUS_TEXT, Scene, build_scene
 #: The battle-group fields compared, in the order changes are listed.
 COMPARED = ("host", "status", "framework", "troops")
 
-_STATUS_CODE = {text: code for code, text in STATUS_TEXT.items()}
-
 
 @dataclass(frozen=True)
 class BattlegroupSummary:
@@ -132,7 +130,7 @@ def _records(scene: Scene) -> dict[str, dict[str, Any]]:
         row["id"]: {
             "name": row["host"],
             "host": row["host_iso3"],
-            "status": _STATUS_CODE.get(row["status"], row["status"]),
+            "status": row["status_code"],
             "framework": row["framework_iso3"] or "",
             "troops": _troops(row["troops_approx"]),
         }

@@ -62,6 +62,7 @@ _BG_COLUMNS = [
     "host",
     "framework_iso3",
     "framework",
+    "status_code",
     "status",
     "status_class",
     "troops_approx",
@@ -179,6 +180,7 @@ def _battlegroup_layer(
                 continue
             fact = facts.loc[ref]
             status = entry.get("status", fact["status"])
+            since = "" if "status" in entry else fact["status_date"]
             framework_iso3 = entry.get("framework", fact["framework_iso3"]) or ""
             troops, troops_as_of = fact["troops_approx"], fact["troops_as_of"]
             sources = [fact["source_url"]]
@@ -191,6 +193,7 @@ def _battlegroup_layer(
                 "host_iso3": fact["host_iso3"],
                 "framework_iso3": framework_iso3,
                 "status": status,
+                "since": since,
                 "troops_approx": troops,
                 "troops_as_of": troops_as_of,
                 "base": base or "no sourced base: drawn at the host country's centre",
@@ -212,6 +215,7 @@ def _battlegroup_layer(
                 "host_iso3": host,
                 "framework_iso3": entry.get("framework") or "",
                 "status": "hypothetical",
+                "since": "",
                 "troops_approx": entry.get("troops_approx"),
                 "troops_as_of": entry.get("troops_as_of", "scenario"),
                 "base": "hypothetical: drawn at the host country's centre",
@@ -229,8 +233,12 @@ def _battlegroup_layer(
     frame["framework"] = frame["framework_iso3"].map(
         lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
     )
+    frame["status_code"] = frame["status"]
     frame["status_class"] = frame["status"].map(STATUS_CLASS)
-    frame["status"] = frame["status"].map(STATUS_TEXT)
+    frame["status"] = [
+        f"{STATUS_TEXT[status]} ({f'since {since}' if since else 'in this scenario only'})"
+        for status, since in zip(frame["status"], frame["since"], strict=True)
+    ]
     frame["troops_approx"] = pd.array(
         [None if pd.isna(t) else int(t) for t in frame["troops_approx"]], dtype="Int64"
     )
