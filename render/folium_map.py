@@ -8,6 +8,7 @@ swaps the groups in place when the scenario changes, so the user's pan and zoom 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -79,6 +80,41 @@ class _LegendControl(MacroElement):
         self.html = legend
 
 
+class _Text(Element):
+    """Rendered text kept as it is (``Element`` would compile it as a template again)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RenderOnce(MacroElement):
+    """``MacroElement.render`` without the second pass through Jinja.
+
+    branca wraps every rendered macro in a new ``Element(template=…)``, which compiles the
+    output, GeoJSON and all, as a Jinja template once more: slow on big layers, and it would run
+    any ``{{ … }}`` in the data. Mixed in after a folium class, C3 puts this ``render`` between
+    folium's and ``MacroElement``'s.
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _GeoJson(folium.GeoJson, _RenderOnce):
+    """``folium.GeoJson`` (tooltips, popups, styles as usual) rendered in one pass."""
+
+
 def _escape_text(gdf: gpd.GeoDataFrame, fields: list[str]) -> gpd.GeoDataFrame:
     """Return a display copy with ``fields`` and the geometry, every text escaped.
 
@@ -140,63 +176,110 @@ def base_map(basemap: str = "plain", **frame) -> folium.Map:
     return m
 
 
-def _area_layer(
-    group: folium.FeatureGroup,
-    gdf: gpd.GeoDataFrame,
-    *,
-    fields: list[str],
-    aliases: list[str],
-    style: str | None = None,
-) -> None:
-    if gdf.empty:
-        return
-    styled = "category" in gdf.columns and style is None
-    data = feature_collection(gdf, [*fields, *(["category"] if styled else [])])
-    if styled:
+@dataclass(frozen=True)
+class _LayerSpec:
+    """How one scene layer is drawn: its group name, tooltip fields and style."""
 
-        def style_function(feature: dict) -> dict:
-            return AREA_STYLES[feature["properties"]["category"]]
+    name: str
+    attribute: str  # the Scene attribute holding the frame
+    fields: tuple[str, ...]
+    aliases: tuple[str, ...]
+    style: str | None = None  # None: styled per feature (``category`` or ``status_class``)
+    points: bool = False
+    popup: bool = False
+
+    @property
+    def styled_by(self) -> str | None:
+        if self.style is not None:
+            return None
+        return "status_class" if self.points else "category"
+
+    def data_fields(self) -> list[str]:
+        return [*self.fields, *([self.styled_by] if self.styled_by else [])]
+
+
+COUNTRY_FIELDS = ["name", "status", "note", "source"]
+BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "source", "verified"]
+
+#: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
+LAYER_SPECS = (
+    _LayerSpec(
+        "Countries", "countries", tuple(COUNTRY_FIELDS), ("Country", "Status", "Note", "Source")
+    ),
+    _LayerSpec(
+        "Occupied territory",
+        "occupied",
+        ("name", "label", "source_url"),
+        ("Area", "Status", "Source"),
+        style="occupied",
+    ),
+    _LayerSpec(
+        "Moscow's demand",
+        "demand_area",
+        ("name", "status", "source"),
+        ("Country", "Demand", "Source"),
+        style="demand_area",
+    ),
+    _LayerSpec(
+        "Russian build-up",
+        "buildup",
+        ("name", "kind", "observed", "notes", "coord_source", "source_url"),
+        ("Place", "Kind", "Observed", "Note", "Location from", "Source"),
+        style="buildup",
+        points=True,
+    ),
+    _LayerSpec(
+        "Reinforcements",
+        "reinforcements",
+        ("what", "where_name", "announced_date", "coord_source", "source_url"),
+        ("What", "Where", "Announced", "Location from", "Source"),
+        style="reinforcement",
+        points=True,
+    ),
+    _LayerSpec(
+        "Battle groups",
+        "battlegroups",
+        tuple(BATTLEGROUP_FIELDS),
+        ("Host", "Framework nation", "Status", "Troops", "Base", "Note", "Source", "Verified"),
+        points=True,
+        popup=True,
+    ),
+)
+
+
+def scene_features(scene: Scene) -> dict[str, dict]:
+    """Return the escaped GeoJSON of each non-empty layer of ``scene``: plain data, cacheable."""
+    return {
+        spec.attribute: feature_collection(getattr(scene, spec.attribute), spec.data_fields())
+        for spec in LAYER_SPECS
+        if not getattr(scene, spec.attribute).empty
+    }
+
+
+def _style_function(spec: _LayerSpec):
+    table = POINT_STYLES if spec.points else AREA_STYLES
+
+    def style(feature: dict) -> dict:
+        key = feature["properties"][spec.styled_by] if spec.styled_by else spec.style
+        chosen = {k: v for k, v in table[key].items() if k != "radius"}
+        return {"fill": True, **chosen} if spec.points else chosen
+
+    return style
+
+
+def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
+    fields, aliases = list(spec.fields), list(spec.aliases)
+    options: dict = {
+        "tooltip": folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    }
+    if spec.points:
+        radius = POINT_STYLES[spec.style or "existing"]["radius"]
+        options["marker"] = folium.CircleMarker(radius=radius)
     else:
-
-        def style_function(_feature: dict, s: dict = AREA_STYLES[style]) -> dict:
-            return s
-
-    folium.GeoJson(
-        data,
-        name=group.layer_name,
-        style_function=style_function,
-        highlight_function=lambda _feature: {"weight": 2.5, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-    ).add_to(group)
-
-
-def _point_layer(
-    group: folium.FeatureGroup,
-    gdf: gpd.GeoDataFrame,
-    *,
-    fields: list[str],
-    aliases: list[str],
-    style: str | None = None,
-    popup: bool = False,
-) -> None:
-    if gdf.empty:
-        return
-    by_class = style is None
-    data = feature_collection(gdf, [*fields, *(["status_class"] if by_class else [])])
-
-    def style_function(feature: dict) -> dict:
-        key = feature["properties"]["status_class"] if by_class else style
-        return {"fill": True, **{k: v for k, v in POINT_STYLES[key].items() if k != "radius"}}
-
-    radius = POINT_STYLES["existing" if by_class else style]["radius"]
-    folium.GeoJson(
-        data,
-        name=group.layer_name,
-        marker=folium.CircleMarker(radius=radius),
-        style_function=style_function,
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-        popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360) if popup else None,
-    ).add_to(group)
+        options["highlight_function"] = lambda _feature: {"weight": 2.5, "color": "#333333"}
+    if spec.popup:
+        options["popup"] = folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
+    return _GeoJson(data, name=spec.name, style_function=_style_function(spec), **options)
 
 
 class _Labels(MacroElement):
@@ -234,78 +317,25 @@ class _Labels(MacroElement):
         ]
 
 
-def _label_layer(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame) -> None:
-    if not gdf.empty:
-        _Labels(gdf).add_to(group)
+def layer_groups(
+    scene: Scene, features: dict[str, dict] | None = None
+) -> list[folium.FeatureGroup]:
+    """Return one feature group per drawn layer of ``scene``, bottom to top.
 
-
-COUNTRY_FIELDS = ["name", "status", "note", "source"]
-BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "source", "verified"]
-BATTLEGROUP_ALIASES = [
-    "Host",
-    "Framework nation",
-    "Status",
-    "Troops",
-    "Base",
-    "Note",
-    "Source",
-    "Verified",
-]
-
-
-def layer_groups(scene: Scene) -> list[folium.FeatureGroup]:
-    """Return one feature group per drawn layer of ``scene``, bottom to top."""
-    groups: list[folium.FeatureGroup] = []
-
-    def group(name: str) -> folium.FeatureGroup:
-        g = folium.FeatureGroup(name=name)
-        groups.append(g)
-        return g
-
-    _area_layer(
-        group("Countries"),
-        scene.countries,
-        fields=COUNTRY_FIELDS,
-        aliases=["Country", "Status", "Note", "Source"],
-    )
-    _area_layer(
-        group("Occupied territory"),
-        scene.occupied,
-        fields=["name", "label", "source_url"],
-        aliases=["Area", "Status", "Source"],
-        style="occupied",
-    )
-    _area_layer(
-        group("Moscow's demand"),
-        scene.demand_area,
-        fields=["name", "status", "source"],
-        aliases=["Country", "Demand", "Source"],
-        style="demand_area",
-    )
-    _point_layer(
-        group("Russian build-up"),
-        scene.buildup,
-        fields=["name", "kind", "observed", "notes", "coord_source", "source_url"],
-        aliases=["Place", "Kind", "Observed", "Note", "Location from", "Source"],
-        style="buildup",
-    )
-    _point_layer(
-        group("Reinforcements"),
-        scene.reinforcements,
-        fields=["what", "where_name", "announced_date", "coord_source", "source_url"],
-        aliases=["What", "Where", "Announced", "Location from", "Source"],
-        style="reinforcement",
-    )
-    _point_layer(
-        group("Battle groups"),
-        scene.battlegroups,
-        fields=BATTLEGROUP_FIELDS,
-        aliases=BATTLEGROUP_ALIASES,
-        popup=True,
-    )
-    if "labels" in scene.layers:
-        _label_layer(group("Labels"), scene.battlegroups)
-    return [g for g in groups if g._children]
+    ``features`` is :func:`scene_features` of the same scene, when the caller has it cached.
+    """
+    features = scene_features(scene) if features is None else features
+    groups = []
+    for spec in LAYER_SPECS:
+        if spec.attribute in features:
+            group = folium.FeatureGroup(name=spec.name)
+            _geojson(spec, features[spec.attribute]).add_to(group)
+            groups.append(group)
+    if "labels" in scene.layers and not scene.battlegroups.empty:
+        group = folium.FeatureGroup(name="Labels")
+        _Labels(scene.battlegroups).add_to(group)
+        groups.append(group)
+    return groups
 
 
 def build_map(scene: Scene, basemap: str = "plain") -> folium.Map:
