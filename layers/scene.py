@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from geo.boundaries import load_countries
 from geo.crs import WGS84
@@ -159,6 +160,20 @@ def _override_is_newer(
     return pd.isna(troops) or period_start(str(troops_as_of)) <= period_start(override_date)
 
 
+def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tuple[str, str, Any]:
+    """Return the base text, the location flag and the point for a sourced battle group.
+
+    A group that is only proposed has no base yet: it is drawn at the host's centre, and the
+    base it later had is named as such, so a February 2022 map does not show a March 2022 camp.
+    """
+    host_point = points.get(fact["host_iso3"], fact.geometry)
+    if fact["location"] != "base":
+        return "no sourced base: drawn at the host country's centre", "host_point", host_point
+    if STATUS_CLASS.get(status) == "proposed":
+        return f"none yet (later: {fact['base_name']})", "host_point", host_point
+    return fact["base_name"], "base", fact.geometry
+
+
 def _troops_text(troops: Any, as_of: Any) -> str:
     if troops is None or pd.isna(troops):
         return "no sourced figure on this date"
@@ -187,7 +202,7 @@ def _battlegroup_layer(
             if _override_is_newer(entry, troops, troops_as_of, as_of):
                 troops, troops_as_of = entry["troops_approx"], entry.get("troops_as_of", "")
                 sources.append(entry["troops_source"])
-            base = fact["base_name"] if fact["location"] == "base" else ""
+            base, location, where = _placement(fact, status, points)
             row = {
                 "id": ref,
                 "host_iso3": fact["host_iso3"],
@@ -196,12 +211,12 @@ def _battlegroup_layer(
                 "since": since,
                 "troops_approx": troops,
                 "troops_as_of": troops_as_of,
-                "base": base or "no sourced base: drawn at the host country's centre",
-                "location": fact["location"],
+                "base": base,
+                "location": location,
                 "source": " | ".join(dict.fromkeys(s for s in sources if s)),
                 "verified": fact["verified"],
                 "note": entry.get("note", ""),
-                "geometry": fact.geometry,
+                "geometry": where,
             }
         else:
             host = entry["host"]

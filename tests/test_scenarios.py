@@ -232,3 +232,14 @@ def test_moldova_tooltip_marks_transnistria(scenes):
     countries = scenes["proposal-2022"].countries.set_index("iso3")
     assert "Transnistria" in countries.loc["MDA", "note"]
     assert countries.loc["MDA", "category"] == "partner"
+
+
+def test_proposed_groups_have_no_base_yet(scenes):
+    bgs = scenes["proposal-2022"].battlegroups.set_index("host_iso3")
+    rou = bgs.loc["ROU"]
+    assert rou["location"] == "host_point"
+    assert rou["base"].startswith("none yet (later: Cincu")
+    assert bgs.loc["EST", "base"] == "Tapa"
+    assert scenes["outcome-2022"].battlegroups.set_index("host_iso3").loc["ROU", "location"] == (
+        "base"
+    )
