@@ -160,6 +160,12 @@ def _override_is_newer(
     return pd.isna(troops) or period_start(str(troops_as_of)) <= period_start(override_date)
 
 
+def _join_sources(sources: Iterable[Any]) -> str:
+    """Join ``" | "``-separated source lists, each URL once, in order."""
+    urls = (url.strip() for text in sources if text for url in str(text).split(" | "))
+    return " | ".join(dict.fromkeys(url for url in urls if url))
+
+
 def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tuple[str, str, Any]:
     """Return the base text, the location flag and the point for a sourced battle group.
 
@@ -213,7 +219,7 @@ def _battlegroup_layer(
                 "troops_as_of": troops_as_of,
                 "base": base,
                 "location": location,
-                "source": " | ".join(dict.fromkeys(s for s in sources if s)),
+                "source": _join_sources(sources),
                 "verified": fact["verified"],
                 "note": entry.get("note", ""),
                 "geometry": where,

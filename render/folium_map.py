@@ -148,8 +148,9 @@ def feature_collection(gdf: gpd.GeoDataFrame, fields: list[str]) -> dict:
 
 
 LABEL_CSS = """
-.leaflet-tooltip {white-space: normal; max-width: 380px; min-width: 220px}
-.leaflet-tooltip td, .leaflet-tooltip th {word-break: break-word; vertical-align: top}
+.leaflet-tooltip {white-space: normal; width: 360px; font-size: 11px}
+.leaflet-tooltip th {white-space: nowrap; vertical-align: top; padding-right: 6px}
+.leaflet-tooltip td {overflow-wrap: anywhere; vertical-align: top}
 .fm-label-icon {background: none; border: 0}
 .fm-label {display: inline-block; background: rgba(255,255,255,.85); padding: 0 4px;
   border-radius: 3px; font: 600 11px/16px system-ui, sans-serif; color: #222; white-space: nowrap}

@@ -243,3 +243,10 @@ def test_proposed_groups_have_no_base_yet(scenes):
     assert scenes["outcome-2022"].battlegroups.set_index("host_iso3").loc["ROU", "location"] == (
         "base"
     )
+
+
+def test_each_source_url_is_listed_once(scenes):
+    for scene in scenes.values():
+        for source in scene.battlegroups["source"]:
+            urls = source.split(" | ")
+            assert len(urls) == len(set(urls)), source
