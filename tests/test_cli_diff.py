@@ -7,19 +7,8 @@ import geopandas as gpd
 import pytest
 import yaml
 
-from cli.main import main
 from layers.scenario_io import scenario_to_yaml, with_hypothetical_battlegroup
 from layers.scenarios import get_scenario, load_presets, read_scenario_text
-
-
-def _run(argv, capsys):
-    """Return (exit status, stdout, stderr) of ``flankmap *argv``."""
-    try:
-        status = main(argv)
-    except SystemExit as done:  # argparse's errors exit from inside the parser
-        status = done.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _files(folder: Path) -> list[str]:
@@ -37,8 +26,8 @@ def _one_line_error(status, out, err):
 # --- diff ------------------------------------------------------------------------------------
 
 
-def test_diff_text(capsys):
-    status, out, err = _run(["diff", "efp-2017", "proposal-2022"], capsys)
+def test_diff_text(run_cli):
+    status, out, err = run_cli(["diff", "efp-2017", "proposal-2022"])
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "efp-2017 (2017-12-31) → proposal-2022 (2022-02-23)"
@@ -48,8 +37,8 @@ def test_diff_text(capsys):
     assert "NATO members: + MKD" in lines
 
 
-def test_diff_json(capsys):
-    status, out, err = _run(["diff", "outcome-2022", "latest", "--format", "json"], capsys)
+def test_diff_json(run_cli):
+    status, out, err = run_cli(["diff", "outcome-2022", "latest", "--format", "json"])
     assert (status, err) == (0, "")
     data = json.loads(out)
     assert data["scenario_before"] == "outcome-2022"
@@ -59,8 +48,8 @@ def test_diff_json(capsys):
     assert frameworks["bg_svk"] == ("CZE", "ESP")
 
 
-def test_diff_of_a_scenario_with_itself_is_empty(capsys):
-    status, out, _ = _run(["diff", "latest", "latest", "--format", "json"], capsys)
+def test_diff_of_a_scenario_with_itself_is_empty(run_cli):
+    status, out, _ = run_cli(["diff", "latest", "latest", "--format", "json"])
     assert status == 0
     assert json.loads(out)["is_empty"] is True
 
@@ -74,14 +63,14 @@ def test_diff_of_a_scenario_with_itself_is_empty(capsys):
         (["diff", "latest", "efp-2017", "--format", "xml"], "'xml'"),
     ],
 )
-def test_diff_bad_arguments_are_one_line_and_exit_2(capsys, argv, named):
-    status, out, err = _run(argv, capsys)
+def test_diff_bad_arguments_are_one_line_and_exit_2(run_cli, argv, named):
+    status, out, err = run_cli(argv)
     _one_line_error(status, out, err)
     assert named in err
 
 
-def test_bad_id_names_the_known_ones(capsys):
-    _, _, err = _run(["diff", "nope", "latest"], capsys)
+def test_bad_id_names_the_known_ones(run_cli):
+    _, _, err = run_cli(["diff", "nope", "latest"])
     assert "choose one of: proposal-2022" in err
 
 
@@ -89,32 +78,32 @@ def test_bad_id_names_the_known_ones(capsys):
 
 
 @pytest.mark.parametrize("scenario_id", list(load_presets()))
-def test_scenarios_show_yaml_round_trips(capsys, scenario_id):
-    status, out, err = _run(["scenarios", "show", scenario_id, "--format", "yaml"], capsys)
+def test_scenarios_show_yaml_round_trips(run_cli, scenario_id):
+    status, out, err = run_cli(["scenarios", "show", scenario_id, "--format", "yaml"])
     assert (status, err) == (0, "")
     assert read_scenario_text(out, "shown.yaml") == get_scenario(scenario_id)
 
 
-def test_scenarios_show_defaults_to_yaml_and_offers_json(capsys):
-    _, default, _ = _run(["scenarios", "show", "efp-2017"], capsys)
+def test_scenarios_show_defaults_to_yaml_and_offers_json(run_cli):
+    _, default, _ = run_cli(["scenarios", "show", "efp-2017"])
     assert yaml.safe_load(default)["id"] == "efp-2017"
-    status, out, _ = _run(["scenarios", "show", "efp-2017", "--format", "json"], capsys)
+    status, out, _ = run_cli(["scenarios", "show", "efp-2017", "--format", "json"])
     assert status == 0
     assert json.loads(out)["as_of"] == "2017-12-31"
 
 
-def test_scenarios_show_unknown_id(capsys):
-    status, out, err = _run(["scenarios", "show", "nope"], capsys)
+def test_scenarios_show_unknown_id(run_cli):
+    status, out, err = run_cli(["scenarios", "show", "nope"])
     _one_line_error(status, out, err)
     assert "'nope'" in err
 
 
-def test_scenarios_list_is_unchanged(capsys):
-    status, out, _ = _run(["scenarios"], capsys)
+def test_scenarios_list_is_unchanged(run_cli):
+    status, out, _ = run_cli(["scenarios"])
     assert status == 0
     assert out.splitlines()[0].split()[0] == "proposal-2022"
     assert len(out.splitlines()) == len(load_presets())
-    status, out, _ = _run(["scenarios", "--format", "json"], capsys)
+    status, out, _ = run_cli(["scenarios", "--format", "json"])
     assert status == 0
     assert [row["id"] for row in json.loads(out)] == list(load_presets())
     assert set(json.loads(out)[0]) == {"id", "title", "as_of", "kind"}
@@ -123,14 +112,13 @@ def test_scenarios_list_is_unchanged(capsys):
 # --- export --scenario-file ------------------------------------------------------------------
 
 
-def test_export_a_scenario_file(tmp_path, capsys):
+def test_export_a_scenario_file(tmp_path, run_cli):
     mine = with_hypothetical_battlegroup(get_scenario("latest"), "FIN", "SWE", troops=1000)
     source = tmp_path / "mine.yaml"
     source.write_text(scenario_to_yaml(mine), encoding="utf-8")
     target = tmp_path / "out.geojson"
-    status, out, err = _run(
-        ["export", "--scenario-file", str(source), "--format", "geojson", "--out", str(target)],
-        capsys,
+    status, out, err = run_cli(
+        ["export", "--scenario-file", str(source), "--format", "geojson", "--out", str(target)]
     )
     assert (status, err) == (0, "")
     assert out.strip() == str(target)
@@ -140,15 +128,14 @@ def test_export_a_scenario_file(tmp_path, capsys):
     assert "custom_fin_1" in set(bgs["id"])
 
 
-def test_export_a_scenario_file_into_a_folder_names_it_by_id(tmp_path, capsys):
+def test_export_a_scenario_file_into_a_folder_names_it_by_id(tmp_path, run_cli):
     source = tmp_path / "mine.yaml"
     text = scenario_to_yaml(get_scenario("efp-2017")).replace("id: efp-2017", "id: my-efp", 1)
     source.write_text(text, encoding="utf-8")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    status, out, _ = _run(
-        ["export", "--scenario-file", str(source), "--format", "geojson", "--out", str(out_dir)],
-        capsys,
+    status, out, _ = run_cli(
+        ["export", "--scenario-file", str(source), "--format", "geojson", "--out", str(out_dir)]
     )
     assert status == 0
     assert Path(out.strip()).name.startswith("flankmap_my-efp_2017-12-31")
@@ -168,7 +155,7 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize(("content", "named"), BAD_FILES.values(), ids=BAD_FILES.keys())
-def test_export_refuses_a_bad_scenario_file(tmp_path, capsys, content, named):
+def test_export_refuses_a_bad_scenario_file(tmp_path, run_cli, content, named):
     source = tmp_path / "in" / "mine.yaml"
     source.parent.mkdir()
     if isinstance(content, bytes):
@@ -178,16 +165,16 @@ def test_export_refuses_a_bad_scenario_file(tmp_path, capsys, content, named):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     argv = ["export", "--scenario-file", str(source), "--format", "png", "--out", str(out_dir)]
-    status, out, err = _run(argv, capsys)
+    status, out, err = run_cli(argv)
     _one_line_error(status, out, err)
     assert str(source) in err
     assert named in err
     assert _files(out_dir) == []
 
 
-def test_export_refuses_a_missing_file(tmp_path, capsys):
+def test_export_refuses_a_missing_file(tmp_path, run_cli):
     argv = ["export", "--scenario-file", str(tmp_path / "none.yaml"), "--format", "png"]
-    status, out, err = _run([*argv, "--out", str(tmp_path)], capsys)
+    status, out, err = run_cli([*argv, "--out", str(tmp_path)])
     _one_line_error(status, out, err)
     assert "no such file" in err
     assert _files(tmp_path) == []
@@ -198,20 +185,20 @@ def test_export_refuses_a_missing_file(tmp_path, capsys):
     [["--scenario", "efp-2017"], ["--all"]],
     ids=["with --scenario", "with --all"],
 )
-def test_scenario_file_excludes_the_other_choices(tmp_path, capsys, extra):
+def test_scenario_file_excludes_the_other_choices(tmp_path, run_cli, extra):
     source = tmp_path / "mine.yaml"
     source.write_text(scenario_to_yaml(get_scenario("efp-2017")), encoding="utf-8")
     argv = ["export", "--scenario-file", str(source), *extra, "--format", "png"]
-    status, out, err = _run([*argv, "--out", str(tmp_path / "x.png")], capsys)
+    status, out, err = run_cli([*argv, "--out", str(tmp_path / "x.png")])
     _one_line_error(status, out, err)
     assert "not allowed with argument" in err
     assert _files(tmp_path) == ["mine.yaml"]
 
 
-def test_scenario_file_needs_a_format(tmp_path, capsys):
+def test_scenario_file_needs_a_format(tmp_path, run_cli):
     source = tmp_path / "mine.yaml"
     source.write_text(scenario_to_yaml(get_scenario("efp-2017")), encoding="utf-8")
     argv = ["export", "--scenario-file", str(source), "--out", str(tmp_path / "x.png")]
-    status, out, err = _run(argv, capsys)
+    status, out, err = run_cli(argv)
     _one_line_error(status, out, err)
     assert "--format is required with --scenario-file" in err

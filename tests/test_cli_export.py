@@ -11,18 +11,7 @@ import pytest
 
 import cli.export
 import render.export
-from cli.main import main
 from layers.scenarios import load_presets
-
-
-def _run(argv, capsys):
-    """Return (exit status, stdout, stderr) of ``flankmap *argv``."""
-    try:
-        status = main(argv)
-    except SystemExit as done:  # argparse's errors exit from inside the parser
-        status = done.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _files(folder: Path) -> list[str]:
@@ -33,10 +22,10 @@ def test_formats_match_the_renderer():
     assert cli.export.FORMATS == render.export.FORMATS
 
 
-def test_export_one_file(tmp_path, capsys):
+def test_export_one_file(tmp_path, run_cli):
     target = tmp_path / "flank.geojson"
-    status, out, err = _run(
-        ["export", "--scenario", "efp-2017", "--format", "geojson", "--out", str(target)], capsys
+    status, out, err = run_cli(
+        ["export", "--scenario", "efp-2017", "--format", "geojson", "--out", str(target)]
     )
     assert (status, err) == (0, "")
     assert out.strip() == str(target)
@@ -44,8 +33,8 @@ def test_export_one_file(tmp_path, capsys):
     assert (frame["layer"] == "battlegroup").sum() == 4
 
 
-def test_export_into_a_folder_picks_the_name_and_honours_date_and_layers(tmp_path, capsys):
-    status, out, _ = _run(
+def test_export_into_a_folder_picks_the_name_and_honours_date_and_layers(tmp_path, run_cli):
+    status, out, _ = run_cli(
         [
             "export",
             "--scenario",
@@ -58,8 +47,7 @@ def test_export_into_a_folder_picks_the_name_and_honours_date_and_layers(tmp_pat
             "geojson",
             "--out",
             str(tmp_path),
-        ],
-        capsys,
+        ]
     )
     assert status == 0
     written = tmp_path / "flankmap_latest_2022-02-23.geojson"
@@ -96,9 +84,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("args", "names", "allowed"), BAD)
-def test_bad_arguments_are_one_line_and_exit_2(tmp_path, capsys, args, names, allowed):
+def test_bad_arguments_are_one_line_and_exit_2(tmp_path, run_cli, args, names, allowed):
     argv = ["export", *(a.replace("{tmp}", str(tmp_path)) for a in args)]
-    status, out, err = _run(argv, capsys)
+    status, out, err = run_cli(argv)
     assert status == 2
     assert out == ""
     assert err.count("\n") == 1, err
@@ -108,18 +96,18 @@ def test_bad_arguments_are_one_line_and_exit_2(tmp_path, capsys, args, names, al
     assert _files(tmp_path) == []
 
 
-def test_an_existing_file_as_all_folder_is_refused(tmp_path, capsys):
+def test_an_existing_file_as_all_folder_is_refused(tmp_path, run_cli):
     (tmp_path / "file").write_text("x")
-    status, _, err = _run(["export", "--all", "--out", str(tmp_path / "file")], capsys)
+    status, _, err = run_cli(["export", "--all", "--out", str(tmp_path / "file")])
     assert status == 2
     assert "is a file" in err
     assert _files(tmp_path) == ["file"]
 
 
-def test_unwritable_path_is_refused(tmp_path, capsys):
+def test_unwritable_path_is_refused(tmp_path, run_cli):
     # A path below a regular file cannot be created, even by root.
     (tmp_path / "file").write_text("x")
-    status, _, err = _run(
+    status, _, err = run_cli(
         [
             "export",
             "--scenario",
@@ -128,8 +116,7 @@ def test_unwritable_path_is_refused(tmp_path, capsys):
             "geojson",
             "--out",
             str(tmp_path / "file" / "x"),
-        ],
-        capsys,
+        ]
     )
     assert status == 2
     assert "cannot write" in err
@@ -137,13 +124,13 @@ def test_unwritable_path_is_refused(tmp_path, capsys):
     assert _files(tmp_path) == ["file"]
 
 
-def test_all_writes_every_scenario_in_every_format(tmp_path, capsys, monkeypatch):
+def test_all_writes_every_scenario_in_every_format(tmp_path, run_cli, monkeypatch):
     import layers.scenarios
 
     presets = load_presets()
     subset = {key: presets[key] for key in ("efp-2017", "moscow-1997")}
     monkeypatch.setattr(layers.scenarios, "load_presets", lambda: subset)
-    status, out, _ = _run(["export", "--all", "--out", str(tmp_path / "all")], capsys)
+    status, out, _ = run_cli(["export", "--all", "--out", str(tmp_path / "all")])
     assert status == 0
     written = sorted(Path(line).name for line in out.splitlines())
     assert written == _files(tmp_path / "all")
@@ -192,10 +179,10 @@ def test_help_does_not_load_the_renderers():
     assert done.stdout.strip() == "[]"
 
 
-def test_png_size_options(tmp_path, capsys):
+def test_png_size_options(tmp_path, run_cli):
     target = tmp_path / "small.png"
     args = ["export", "--scenario", "efp-2017", "--format", "png", "--out", str(target)]
-    status, _, err = _run([*args, "--width", "800", "--height", "600", "--dpi", "150"], capsys)
+    status, _, err = run_cli([*args, "--width", "800", "--height", "600", "--dpi", "150"])
     assert (status, err) == (0, "")
     import matplotlib.image
 
@@ -205,10 +192,10 @@ def test_png_size_options(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("option", "value"), [("--width", "-5"), ("--height", "99999"), ("--dpi", "0")]
 )
-def test_absurd_png_size_is_refused(tmp_path, capsys, option, value):
+def test_absurd_png_size_is_refused(tmp_path, run_cli, option, value):
     target = tmp_path / "x.png"
     args = ["export", "--scenario", "efp-2017", "--format", "png", "--out", str(target)]
-    status, _, err = _run([*args, option, value], capsys)
+    status, _, err = run_cli([*args, option, value])
     assert status == 2
     assert value in err
     assert err.count("\n") == 1

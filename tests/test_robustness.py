@@ -24,7 +24,6 @@ import geo.boundaries
 import geo.measure
 import layers.facts
 import layers.scenarios
-from cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -446,15 +445,6 @@ def test_scenario_file_breaking_mid_session_keeps_the_users_view(data):
 # -- the command line: exit 2, one line on stderr -------------------------------------------------
 
 
-def cli(argv, capsys) -> tuple[int, str, str]:
-    try:
-        status = main(argv)
-    except SystemExit as done:  # argparse's errors exit from inside the parser
-        status = done.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def assert_one_line_error(status: int, err: str, named: str) -> None:
     assert status == 2, err
     assert "Traceback" not in err
@@ -488,9 +478,9 @@ PNG = ["--format", "png", "--out", "{tmp}"]
         (["export", "--scenario-file", "{tmp}", *PNG], ""),
     ],
 )
-def test_cli_bad_arguments_exit_2_with_one_line(tmp_path, capsys, argv, named):
+def test_cli_bad_arguments_exit_2_with_one_line(tmp_path, run_cli, argv, named):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    status, _, err = cli(argv, capsys)
+    status, _, err = run_cli(argv)
     assert_one_line_error(status, err, named)
     assert not any(tmp_path.glob("flankmap_*")), "a refused export must leave no file"
 
@@ -509,7 +499,7 @@ def test_cli_bad_arguments_exit_2_with_one_line(tmp_path, capsys, argv, named):
     ],
     ids=["missing-ref", "binary", "empty", "bad-yaml", "too-big", "unknown-host", "huge", "py-tag"],
 )
-def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, capsys, content, named):
+def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, run_cli, content, named):
     path = tmp_path / "mine.yaml"
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -518,7 +508,7 @@ def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, capsys, content, 
     out = tmp_path / "out"
     out.mkdir()
     argv = ["export", "--scenario-file", str(path), "--format", "geojson", "--out", str(out)]
-    status, _, err = cli(argv, capsys)
+    status, _, err = run_cli(argv)
     assert_one_line_error(status, err, named)
     assert not any(out.iterdir()), "a refused export must leave no file"
 
@@ -548,8 +538,8 @@ def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, capsys, content, 
         "iso",
     ],
 )
-def test_cli_broken_data_exits_2_with_one_line(data, tmp_path, capsys, argv, damage, named):
+def test_cli_broken_data_exits_2_with_one_line(data, tmp_path, run_cli, argv, damage, named):
     damage(data)
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    status, _, err = cli(argv, capsys)
+    status, _, err = run_cli(argv)
     assert_one_line_error(status, err, named)
