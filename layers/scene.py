@@ -312,10 +312,12 @@ def build_scene(
 ) -> Scene:
     """Return every layer of ``scenario`` on ``as_of`` (default: the scenario's date).
 
-    Layers not in ``layers`` come back empty (the metrics do not depend on them).
+    Layers not in ``layers`` come back empty (the metrics do not depend on them); ``None``
+    means the scenario's own layers, an empty list none at all.
     """
     as_of = as_of or scenario.as_of
-    shown = tuple(layer for layer in LAYER_IDS if layer in set(layers or scenario.layers))
+    wanted = set(scenario.layers if layers is None else layers)
+    shown = tuple(layer for layer in LAYER_IDS if layer in wanted)
     names = country_names()
     bgs, notes = _battlegroup_layer(scenario, as_of, names)
     metrics = compute_metrics(bgs, as_of)

@@ -250,3 +250,11 @@ def test_each_source_url_is_listed_once(scenes):
         for source in scene.battlegroups["source"]:
             urls = source.split(" | ")
             assert len(urls) == len(set(urls)), source
+
+
+def test_no_layers_means_none_not_the_defaults():
+    scene = build_scene(get_scenario("proposal-2022"), layers=())
+    assert scene.layers == ()
+    assert scene.battlegroups.empty
+    assert set(scene.countries["category"]) == {"other"}
+    assert scene.metrics.battlegroups == 8  # the metrics do not depend on what is drawn
