@@ -128,14 +128,15 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
             source = members.loc[sovereign, "source_url"]
             return "member", f"NATO member since {since}{via}", "", source
         if "border_states" in layers and row["iso3"] in roles.index:
-            role = roles.loc[row["iso3"], "role"]
-            category = {"russia": "russia", "belarus_ally": "belarus"}.get(role, "partner")
+            role_row = roles.loc[row["iso3"]]
+            category = {"russia": "russia", "belarus_ally": "belarus"}.get(
+                role_row["role"], "partner"
+            )
             text = {
                 "russia": "Russia",
                 "belarus": "Belarus, Russia's ally",
                 "partner": "NATO partner, not a member",
             }[category]
-            role_row = roles.loc[row["iso3"]]
             return category, f"Border state: {text}", role_row["notes"], role_row["source_url"]
         return "other", "", "", "Natural Earth 4.1.0 (public domain)"
 

@@ -70,7 +70,6 @@ def compare_html(left: Scene, right: Scene, basemap: str = "plain") -> str:
         legend = Markup('<details class="fm-legend-fold"><summary>{}</summary>{}</details>').format(
             f"Legend: {scene.scenario.title}", legend_html(scene)
         )
-        legend = str(legend).replace("{", "&#123;").replace("}", "&#125;")
         _LegendControl(legend).add_to(m)
         maps.append(m)
     figure.add_child(_SyncViews(*maps))

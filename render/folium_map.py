@@ -20,7 +20,7 @@ from layers.scene import Scene
 from render.assets import leaflet_css, leaflet_js
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
-from render.text import html_text
+from render.text import brace_entities, html_text
 
 #: Where the map opens: the flank from the Baltic to the Black Sea.
 DEFAULT_CENTER = (52.0, 25.0)
@@ -77,7 +77,7 @@ class _LegendControl(MacroElement):
     def __init__(self, legend: str):
         super().__init__()
         self._name = "LegendControl"
-        self.html = legend
+        self.html = brace_entities(legend)  # titles may come from an uploaded file
 
 
 class _Text(Element):
@@ -347,8 +347,7 @@ def build_map(scene: Scene, basemap: str = "plain") -> folium.Map:
     _Css(LEGEND_CSS).add_to(m)
     for g in layer_groups(scene):
         g.add_to(m)
-    legend = str(legend_html(scene)).replace("{", "&#123;").replace("}", "&#125;")
-    _LegendControl(legend).add_to(m)
+    _LegendControl(legend_html(scene)).add_to(m)
     m.get_root().title = html_text(scene.scenario.title)
     m.get_root().header.add_child(
         Element('<meta name="generator" content="flankmap">'), name="generator"

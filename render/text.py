@@ -29,4 +29,15 @@ def html_text(value: object) -> str:
     >>> html_text("<b>{{ 7*7 }}</b>")
     '&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;'
     """
-    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+    return brace_entities(html.escape(str(value)))
+
+
+def brace_entities(markup: str) -> str:
+    """Write the braces of ready HTML as entities, so Jinja finds nothing to run in it.
+
+    Examples
+    --------
+    >>> brace_entities("<b>{{ x }}</b>")
+    '<b>&#123;&#123; x &#125;&#125;</b>'
+    """
+    return str(markup).replace("{", "&#123;").replace("}", "&#125;")
