@@ -99,12 +99,15 @@ def check_date(value: str, where: str) -> str:
 class Evidence:
     """A piece of source text an event rests on: ``text`` must occur in ``where``.
 
-    ``where`` is ``"seed"``, ``"readme"`` (the compiled tables' README, whitespace collapsed)
-    or ``"<file>:<row id>:<column>"``.
+    ``where`` is ``"seed"``, ``"readme"`` (the compiled tables' README, whitespace collapsed),
+    ``"<file>:<row id>:<column>"`` of a compiled table, or ``"read"``: a quote from the page
+    ``url`` (one of the event's sources), read when the event was added; it cannot be checked
+    offline, so it is kept with the event as the record of what the page says.
     """
 
     where: str
     text: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,304 +127,85 @@ class Event:
     placement_note: str = ""
 
 
+EVENTS_FILE = REPO / "scripts" / "facts_src" / "battlegroup_events.yaml"
+
+
 def _bg(col: str, bg: str) -> str:
     return f"battlegroups.csv:{bg}:{col}"
 
 
-def _dep(row: str, col: str) -> str:
-    return f"deployments_2022.csv:{row}:{col}"
+_EVENT_KEYS = {
+    "bg_id",
+    "date",
+    "in_effect_from",
+    "status",
+    "framework_iso3",
+    "event",
+    "source_url",
+    "verified",
+    "troops_approx",
+    "troops_as_of",
+    "evidence",
+    "placement_note",
+}
 
 
-def define_events(bgs: dict[str, dict[str, str]], deps: dict[str, dict[str, str]]) -> list[Event]:
-    """Return the status events, in the order they happened per battle group."""
-    src = {k: row["source_url"] for k, row in bgs.items()}
-    landcom = "lc.nato.int"
-    return [
-        Event(
-            "bg_est",
-            "2017-04",
-            "established",
-            "GBR",
-            "UK-led battle group established: began rotating personnel in April 2017 (LANDCOM)",
-            pick_urls(src["bg_est"], landcom),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_est"), "began rotating personnel April 2017 (LANDCOM)"),
-                Evidence(_bg("framework_iso3", "bg_est"), "GBR"),
-            ),
-        ),
-        Event(
-            "bg_lva",
-            "2017-06-19",
-            "established",
-            "CAN",
-            "Canadian-led battle group: official stand-up ceremony at Camp Ādaži (Latvian MoD)",
-            pick_urls(src["bg_lva"], "node/306/nato-capabilities"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_lva"),
-                    "Official stand-up ceremony at Camp Ādaži 2017-06-19 (Latvian MoD)",
-                ),
-                Evidence(_bg("established", "bg_lva"), "2017-06-19"),
-            ),
-        ),
-        Event(
-            "bg_lva",
-            "2024-07-03",
-            "brigade",
-            "CAN",
-            "Upgraded to NATO Multinational Brigade Latvia: launch ceremony at Ādaži; "
-            "more than 3,500 troops (Latvian MoD, 2024-06-28)",
-            pick_urls(src["bg_lva"], "upgraded-brigade-level"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_lva"),
-                    "launch ceremony 2024-07-03 at Ādaži, >3,500 troops (Latvian MoD 2024-06-28)",
-                ),
-            ),
-            troops_approx=3500,
-            troops_as_of="2024-06-28",
-        ),
-        Event(
-            "bg_ltu",
-            "2017-03",
-            "established",
-            "DEU",
-            "German-led battle group: advance party in Lithuania from March 2017 (LANDCOM); "
-            "dated by first troops in theatre, as for Estonia and Poland",
-            pick_urls(src["bg_ltu"], landcom),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_ltu"), "advance party from March 2017 (LANDCOM)"),
-                Evidence(_bg("framework_iso3", "bg_ltu"), "DEU"),
-            ),
-        ),
-        Event(
-            "bg_ltu",
-            "2025-04-01",
-            "brigade",
-            "DEU",
-            "Germany's Panzerbrigade 45 established near Vilnius (base Rūdninkai); the eFP "
-            "battle group is to be subordinated to it. Secondary source only; Bundeswehr "
-            "original not read",
-            pick_urls(src["bg_ltu"], "moderngreatgame.watch"),
-            "partial",
-            (
-                Evidence(
-                    _bg("notes", "bg_ltu"),
-                    "Panzerbrigade 45 (45th Tank Brigade) established 2025-04-01",
-                ),
-                Evidence(_bg("notes", "bg_ltu"), "Bundeswehr original NOT read"),
-            ),
-        ),
-        Event(
-            "bg_pol",
-            "2017-04",
-            "established",
-            "USA",
-            "US-led battle group near Orzysz: first troops April 2017 (LANDCOM)",
-            pick_urls(src["bg_pol"], landcom),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_pol"), "first troops April 2017 (LANDCOM)"),
-                Evidence(_bg("framework_iso3", "bg_pol"), "USA"),
-            ),
-        ),
-        Event(
-            "bg_rou",
-            "2022-01-19",
-            "offered_lead",
-            "FRA",
-            "Macron: France ready to lead an enhanced forward presence mission in Romania",
-            deps["fra_rou_offer"]["source_url"],
-            deps["fra_rou_offer"]["verified"],
-            (
-                Evidence(_dep("fra_rou_offer", "announced_date"), "2022-01-19"),
-                Evidence(
-                    _bg("notes", "bg_rou"),
-                    "Macron offered to lead an eFP mission in Romania on 2022-01-19",
-                ),
-            ),
-        ),
-        Event(
-            "bg_rou",
-            "2022-02",
-            "proposed",
-            "FRA",
-            "Reuters: NATO defence ministers weigh battle groups of about 1,000 troops each for "
-            "Bulgaria and Romania; France offered to lead in Romania (troop figure = planned size)",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "combat groups of about 1,000 troops each for Bulgaria, Romania"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "France and Bulgaria have already offered to lead combat groups"),
-                Evidence(_bg("status_2022_02", "bg_rou"), "proposed"),
-            ),
-            troops_approx=1000,
-            troops_as_of="2022-02",
-        ),
-        Event(
-            "bg_rou",
-            "2022-05",
-            "established",
-            "FRA",
-            'French-led battle group at Cincu: "established starting in May" 2022 (Romanian MoD)',
-            pick_urls(src["bg_rou"], "polspy.org", "stiripesurse.ro"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_rou"),
-                    'Romanian MoD: battle group "established starting in May" 2022',
-                ),
-                Evidence(_bg("established", "bg_rou"), "2022-05"),
-            ),
-        ),
-        Event(
-            "bg_bgr",
-            "2022-02",
-            "offered_lead",
-            "BGR",
-            "Bulgaria offered to lead a NATO battle group on its own territory "
-            "(Reuters, mid-February 2022; day of the offer not found)",
-            deps["bgr_offer"]["source_url"],
-            deps["bgr_offer"]["verified"],
-            (
-                Evidence(_dep("bgr_offer", "announced_date"), "2022-02"),
-                Evidence(_dep("bgr_offer", "what"), "Bulgaria offered to lead"),
-            ),
-        ),
-        Event(
-            "bg_bgr",
-            "2022-02",
-            "proposed",
-            "BGR",
-            "Reuters: NATO defence ministers weigh battle groups of about 1,000 troops each for "
-            "Bulgaria and Romania; Bulgaria offered to lead its own (troop figure = planned size)",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "combat groups of about 1,000 troops each for Bulgaria, Romania"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "France and Bulgaria have already offered to lead combat groups"),
-                Evidence(_bg("status_2022_02", "bg_bgr"), "proposed"),
-            ),
-            troops_approx=1000,
-            troops_as_of="2022-02",
-        ),
-        Event(
-            "bg_bgr",
-            "2022-03-01",
-            "established",
-            "BGR",
-            'Battle group "constituted March 1, 2022" with Bulgaria as host and framework nation '
-            "(JFC Naples)",
-            pick_urls(src["bg_bgr"], "jfcnaples.nato.int"),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_bgr"), 'battle group "constituted March 1, 2022"'),
-                Evidence(_bg("notes", "bg_bgr"), "Bulgaria initially host AND framework nation"),
-            ),
-        ),
-        Event(
-            "bg_bgr",
-            "2022-10-17",
-            "established",
-            "ITA",
-            "Italy became framework nation (JFC Naples); Full Operational Capability 2022-12-14",
-            pick_urls(src["bg_bgr"], "jfcnaples.nato.int", "decode39.com"),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_bgr"), "Italy became framework nation on 2022-10-17"),
-                Evidence(_bg("notes", "bg_bgr"), "Full Operational Capability 2022-12-14"),
-                Evidence(_bg("framework_nation", "bg_bgr"), "Italy (from 2022-10-17)"),
-            ),
-        ),
-        Event(
-            "bg_svk",
-            "2022-02",
-            "considered",
-            "",
-            "Reuters: a battle group possibly for Slovakia, which hesitated, afraid of provoking "
-            "Russia",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "Hungary and Slovakia are hesitating"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "and possibly for Slovakia and Hungary"),
-                Evidence(_bg("status_2022_02", "bg_svk"), "considered"),
-            ),
-        ),
-        Event(
-            "bg_svk",
-            "2022-03",
-            "established",
-            "CZE",
-            'Czech-led battle group "established last March", i.e. March 2022 (Radio Prague)',
-            pick_urls(src["bg_svk"], "english.radio.cz"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_svk"),
-                    'Radio Prague: mission "established last March" (i.e. March 2022)',
-                ),
-                Evidence(_bg("framework_nation", "bg_svk"), "Czechia (2022 to 2024-06-30)"),
-            ),
-        ),
-        Event(
-            "bg_svk",
-            "2024-07-01",
-            "established",
-            "ESP",
-            "Spain took over leadership of the battle group at Lešť (JFC Brunssum)",
-            pick_urls(src["bg_svk"], "jfcbs.nato.int"),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_svk"), "Spain took over 2024-07-01 at Lešť"),
-                Evidence(_bg("framework_nation", "bg_svk"), "Spain (from 2024-07-01)"),
-            ),
-        ),
-        Event(
-            "bg_hun",
-            "2022-02",
-            "considered",
-            "",
-            "Reuters: a battle group possibly for Hungary, which hesitated, afraid of provoking "
-            "Russia",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "Hungary and Slovakia are hesitating"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "and possibly for Slovakia and Hungary"),
-                Evidence(_bg("status_2022_02", "bg_hun"), "considered"),
-            ),
-        ),
-        Event(
-            "bg_hun",
-            "2022",
-            "established",
-            "HUN",
-            "Hungarian-led battle group based in Tata (sources give the year only); NATO approved "
-            "the four new battle groups on 2022-03-24",
-            pick_urls(src["bg_hun"], "jfcbs.nato.int", "kurier.plus", "novinite.com"),
-            "yes",
-            (
-                Evidence(_bg("established", "bg_hun"), "2022"),
-                Evidence(_bg("decided", "bg_hun"), "2022-03-24"),
-                Evidence(_bg("notes", "bg_hun"), 'Hungarian-led ("based in Tata"'),
-            ),
-            in_effect_from="2022-03-24",
-            placement_note=(
-                "the source gives only the year 2022, whose first day would fall before the "
-                "February 2022 'considered' status it replaces; it is applied from 2022-03-24, the "
-                "day NATO approved the battle group (battlegroups.csv `decided`)"
-            ),
-        ),
-    ]
+def load_events(path: Path = EVENTS_FILE) -> list[Event]:
+    """Read the dated status events from their data file (one mapping per event).
+
+    Every event names its source URLs and the text it rests on (``evidence``); dates are
+    read as text, so ``2022`` and ``2022-02`` keep their precision.
+    """
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise BuildError(f"{path.name}: not valid YAML ({err})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
+        raise BuildError(f"{path.name}: expected a mapping with an 'events' list")
+    out = []
+    for number, item in enumerate(doc["events"], start=1):
+        where = f"{path.name}: event {number}"
+        if not isinstance(item, dict):
+            raise BuildError(f"{where}: expected a mapping")
+        unknown = set(item) - _EVENT_KEYS
+        if unknown:
+            raise BuildError(f"{where}: unknown keys {sorted(unknown)}")
+        missing = {"bg_id", "date", "status", "event", "source_url", "verified", "evidence"}
+        missing -= set(item)
+        if missing:
+            raise BuildError(f"{where}: missing {sorted(missing)}")
+        sources = item["source_url"]
+        if not isinstance(sources, list) or not sources:
+            raise BuildError(f"{where}: source_url must be a non-empty list of URLs")
+        evidence = []
+        for ev in item["evidence"] or []:
+            if set(ev) - {"where", "text", "url"} or "where" not in ev or "text" not in ev:
+                raise BuildError(f"{where}: evidence needs 'where' and 'text' (and 'url' if read)")
+            if ev["where"] == "read" and ev.get("url") not in sources:
+                raise BuildError(f"{where}: evidence read at {ev.get('url')!r}, not a source")
+            evidence.append(Evidence(str(ev["where"]), str(ev["text"]), str(ev.get("url", ""))))
+        if not evidence:
+            raise BuildError(f"{where}: no evidence")
+        troops = item.get("troops_approx")
+        out.append(
+            Event(
+                bg_id=str(item["bg_id"]),
+                date=str(item["date"]),
+                status=str(item["status"]),
+                framework_iso3=str(item.get("framework_iso3") or ""),
+                event=str(item["event"]),
+                source_url=SEP.join(str(u) for u in sources),
+                verified=str(item["verified"]),
+                evidence=tuple(evidence),
+                troops_approx=None if troops is None else int(troops),
+                troops_as_of=str(item.get("troops_as_of") or ""),
+                in_effect_from=str(item.get("in_effect_from") or ""),
+                placement_note=str(item.get("placement_note") or ""),
+            )
+        )
+    return out
 
 
 def troop_events(bgs: dict[str, dict[str, str]]) -> list[Event]:
@@ -453,6 +237,8 @@ def troop_events(bgs: dict[str, dict[str, str]]) -> list[Event]:
 
 def check_evidence(ev: Event, tables: dict, seed: str) -> None:
     for item in ev.evidence:
+        if item.where == "read":
+            continue
         if item.where == "seed":
             haystack = seed
         elif item.where == "readme":
@@ -632,7 +418,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "date (secondary source).",
     ]
 
-    status_events = define_events(bgs, deps)
+    status_events = load_events()
     all_events = status_events + troop_events(bgs)
     readme = " ".join((source / "README.md").read_text(encoding="utf-8").split())
     tables = {"battlegroups.csv": bgs, "deployments_2022.csv": deps, "README.md": readme}
