@@ -40,6 +40,16 @@ STATUS_MEANING: dict[str, str] = {
     "brigade": "upgraded to brigade level",
 }
 
+#: Whether a troop figure is a count (or a strength reported as current) or a size intended.
+STRENGTH_SCOPE: tuple[str, ...] = ("present", "planned")
+
+#: What a troop figure counts: the battle group, the battle group upgraded to a brigade, or
+#: another unit in the same host (shown apart, never as the battle group's strength).
+FORMATION: tuple[str, ...] = ("battle_group", "brigade", "other_formation")
+
+#: The compiled table's kind of source of a troop figure.
+SOURCE_KIND: tuple[str, ...] = ("nato", "government", "news", "other")
+
 #: Roles of the states on the alliance's eastern border.
 ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
 
@@ -185,6 +195,24 @@ TABLES: dict[str, Table] = {
                 *_src(),
             ),
             key=("bg_id", "date", "status", "framework_iso3", "troops_approx"),
+        ),
+        Table(
+            "battlegroup_strengths",
+            (
+                Column("bg_id"),
+                Column("as_of", "date"),
+                Column("in_effect_from", "day"),
+                Column("troops", "int"),
+                Column("scope", "choice", allowed=STRENGTH_SCOPE),
+                Column("formation", "choice", allowed=FORMATION),
+                Column("source_url", "urls"),
+                Column("source_title"),
+                Column("quote"),
+                Column("source_kind", "choice", allowed=SOURCE_KIND),
+                Column("note", required=False),
+                Column("verified", "verified"),
+            ),
+            key=("bg_id", "as_of", "troops", "source_url"),
         ),
         Table(
             "reinforcements",

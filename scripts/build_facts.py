@@ -22,6 +22,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import facts_strengths
+from facts_upgrades import improve, read_upgrades
+
 from geo.dates import period_start
 
 REPO = Path(__file__).resolve().parent.parent
@@ -243,6 +246,8 @@ def check_evidence(ev: Event, tables: dict, seed: str) -> None:
             haystack = seed
         elif item.where == "readme":
             haystack = tables["README.md"]
+        elif item.where == "claims_checked.md":
+            haystack = tables["claims_checked.md"]
         else:
             fname, row_id, col = item.where.split(":")
             haystack = tables[fname][row_id][col]
@@ -370,6 +375,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     log: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     out.mkdir(parents=True, exist_ok=True)
+    upgrades = read_upgrades(source)
 
     def emit(name: str, columns: list[str], rows: list[dict[str, object]]) -> None:
         write_csv(out / name, columns, rows)
@@ -377,6 +383,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
     # members.csv
     members = shipped(read_csv(source / "nato_members.csv"), "nato_members.csv", dropped)
+    members = improve(upgrades, "nato_members.csv", members)
     if len(members) != 32:
         raise BuildError(f"nato_members.csv: {len(members)} rows, expected 32")
     for row in members:
@@ -406,7 +413,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     bgs = by_id(bg_rows)
     deps_rows = read_csv(source / "deployments_2022.csv")
     deps = by_id(deps_rows)
-    emit("battlegroups.csv", BATTLEGROUPS, bg_rows)
+    emit("battlegroups.csv", BATTLEGROUPS, improve(upgrades, "battlegroups.csv", bg_rows))
     log["battlegroups.csv"] = [
         "One row per battle group with its static facts; `notes`, `decided`, coordinates and "
         "`source_url` verbatim. `decided` is free text (`2016 (Warsaw Summit)` or an ISO date) "
@@ -421,7 +428,14 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     status_events = load_events()
     all_events = status_events + troop_events(bgs)
     readme = " ".join((source / "README.md").read_text(encoding="utf-8").split())
-    tables = {"battlegroups.csv": bgs, "deployments_2022.csv": deps, "README.md": readme}
+    claims = " ".join((source / "claims_checked.md").read_text(encoding="utf-8").split())
+    tables = {
+        "battlegroups.csv": bgs,
+        "deployments_2022.csv": deps,
+        "README.md": readme,
+        "claims_checked.md": claims,
+        "source_upgrades.csv": {r["row_key"]: r for r in upgrades.rows},
+    }
     for ev in all_events:
         check_evidence(ev, tables, seed)
         check_date(ev.date, "events")
@@ -431,8 +445,42 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     emit("battlegroup_events.csv", EVENTS, events)
     log["battlegroup_events.csv"] = _events_log(status_events, events)
 
+    # battlegroup_strengths.csv
+    strengths, strength_log = facts_strengths.derive(
+        read_csv(source / "battlegroup_strengths.csv"), bgs
+    )
+    for row in strengths:
+        check_date(str(row["as_of"]), "battlegroup_strengths.csv")
+    figures = {(r["bg_id"], r["as_of"], r["troops"]) for r in strengths}
+    for ev in all_events:
+        if ev.troops_approx is not None and (
+            (ev.bg_id, ev.troops_as_of, ev.troops_approx) not in figures
+        ):
+            raise BuildError(
+                f"{ev.bg_id} {ev.date}: troop figure {ev.troops_approx} ({ev.troops_as_of}) is "
+                "not in battlegroup_strengths.csv"
+            )
+    emit("battlegroup_strengths.csv", facts_strengths.COLUMNS, strengths)
+    log["battlegroup_strengths.csv"] = [
+        "One row per sourced troop figure of one battle group, with the compiled row's source "
+        "URL, title, quote, `source_kind` and `note` (scripts/facts_src/"
+        "battlegroup_strengths.yaml says how each row is read).",
+        "`scope` is `present` (a count or a strength reported as current) or `planned` (a size "
+        "announced or intended). `formation` is `battle_group`, `brigade` (the battle group "
+        "upgraded: Latvia from 2024-07-03) or `other_formation` (another unit in the host: "
+        "Germany's Panzerbrigade 45 in Lithuania, shown apart, never as the battle group's "
+        "strength).",
+        "`in_effect_from` is the first day the map shows the figure: the day given, or the LAST "
+        "day of a month or year (a figure reported in 'March 2017' is shown from 2017-03-31), "
+        "so a map never shows a figure before it was reported. A battle group's strength on a "
+        "date is the latest figure in effect (`layers.strengths`).",
+        "Every troop figure in battlegroup_events.csv is also a row here (the build checks it).",
+        *strength_log,
+    ]
+
     # reinforcements.csv
-    reinf = shipped(deps_rows, "deployments_2022.csv", dropped)
+    improved = improve(upgrades, "deployments_2022.csv", deps_rows)
+    reinf = shipped(improved, "deployments_2022.csv", dropped)
     for row in reinf:
         row["nation_iso3"] = row.pop("nation")
         check_date(row["announced_date"], "deployments_2022.csv")
@@ -454,6 +502,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
     # buildup_estimates.csv
     estimates = shipped(read_csv(source / "russian_buildup.csv"), "russian_buildup.csv", dropped)
+    estimates = improve(upgrades, "russian_buildup.csv", estimates)
     est_out = []
     for row in estimates:
         check_date(row["date"], "russian_buildup.csv")
@@ -481,6 +530,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
     # buildup_areas.csv
     areas = shipped(read_csv(source / "buildup_areas.csv"), "buildup_areas.csv", dropped)
+    areas = improve(upgrades, "buildup_areas.csv", areas)
     area_log = [
         "Empty `lat`/`lon` stay empty (no sourced coordinate): those areas are listed, not "
         "plotted. Points stand for the named town, not the training area or camp; see "
@@ -538,6 +588,20 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "pair was checked against both countries' Factbook pages and agrees.",
     ]
 
+    shipped_as = {
+        "nato_members.csv": "members.csv",
+        "battlegroups.csv": "battlegroups.csv",
+        "deployments_2022.csv": "reinforcements.csv",
+        "russian_buildup.csv": "buildup_estimates.csv",
+        "buildup_areas.csv": "buildup_areas.csv",
+    }
+    for compiled, lines in upgrades.log.items():
+        if lines:
+            log[shipped_as[compiled]] += [
+                "Sources upgraded and fields corrected (scripts/facts_src/source_upgrades.yaml, "
+                "from ../shared/facts/source_upgrades.csv and claims_checked.md):",
+                *lines,
+            ]
     (out / "README.md").write_text(_readme(log, counts, dropped), encoding="utf-8")
     return counts
 
@@ -612,7 +676,10 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "members.csv": "nato_members.csv",
         "border_states.csv": "border_states.csv",
         "battlegroups.csv": "battlegroups.csv",
-        "battlegroup_events.csv": "battlegroups.csv, deployments_2022.csv, seed report",
+        "battlegroup_events.csv": "scripts/facts_src/battlegroup_events.yaml (checked against "
+        "battlegroups.csv, deployments_2022.csv, claims_checked.md, the seed report)",
+        "battlegroup_strengths.csv": "battlegroup_strengths.csv, battlegroups.csv, "
+        "scripts/facts_src/battlegroup_strengths.yaml",
         "reinforcements.csv": "deployments_2022.csv",
         "buildup_estimates.csv": "russian_buildup.csv",
         "buildup_areas.csv": "buildup_areas.csv",

@@ -109,9 +109,11 @@ def test_partial_dates_are_not_padded():
     events = load_table("battlegroup_events").set_index(["bg_id", "status", "framework_iso3"])
     assert events.loc[("bg_hun", "established", "HUN"), "date"].iloc[0] == "2022"
     assert events.loc[("bg_rou", "established", "FRA"), "date"].iloc[0] == "2022-05"
+    assert events.loc[("bg_est", "established", "GBR"), "date"].iloc[0] == "2017-04"
+    # a day found later replaces the month: the 350 Royal Marines were announced on 2022-02-07
     assert set(
         load_table("reinforcements").set_index("id").loc[["uk_pol_marines"], "announced_date"]
-    ) == {"2022-02"}
+    ) == {"2022-02-07"}
 
 
 def test_border_lengths_are_ordered_pairs_in_km():
