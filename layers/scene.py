@@ -33,6 +33,8 @@ from layers.facts import load_table
 from layers.frontier import alliance_frontier, frontier_totals
 from layers.members import member_codes
 from layers.scenarios import LAYER_IDS, Scenario
+from layers.sources import rank_sources
+from layers.strengths import FORMATION_TEXT, SCOPE_TEXT
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
 STATUS_CLASS = {
@@ -67,6 +69,7 @@ _BG_COLUMNS = [
     "status",
     "status_class",
     "troops_approx",
+    "troops_scope",
     "troops",
     "base",
     "location",
@@ -80,7 +83,12 @@ _BG_COLUMNS = [
 
 @dataclass(frozen=True)
 class Metrics:
-    """The numbers a reader compares between scenarios."""
+    """The numbers a reader compares between scenarios.
+
+    Troop figures of existing and of proposed battle groups are kept apart (``existing_*``,
+    ``proposed_*``): a proposal's planned size and an existing group's strength are unlike
+    things. ``troops``/``troops_counted`` are the existing groups' sum and count.
+    """
 
     battlegroups: int
     troops: int
@@ -88,6 +96,56 @@ class Metrics:
     hosts: tuple[str, ...]
     frontier_km: float
     covered_km: float
+    existing: int = 0
+    proposed: int = 0
+    hypothetical: int = 0
+    proposed_troops: int = 0
+    proposed_counted: int = 0
+    hypothetical_troops: int = 0
+    hypothetical_counted: int = 0
+    existing_planned: int = 0
+
+    def troops_text(self) -> str:
+        """Say the troop figures, existing and proposed apart, e.g. for the metric strip.
+
+        Examples
+        --------
+        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, 4, 4, 0, 4000, 4, 0, 0, 0).troops_text()
+        '~4,900 in 4 existing · ~4,000 proposed in 4 (planned sizes)'
+        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, 4, existing_planned=2).troops_text()
+        '~4,600 in 4 existing (2 of the figures planned sizes)'
+        >>> Metrics(0, 0, 0, (), 0.0, 0.0).troops_text()
+        'n/a'
+        """
+        parts = []
+        if self.existing:
+            counted = "" if self.troops_counted == self.existing else f" of {self.existing}"
+            figure = f"~{_round(self.troops):,}" if self.troops_counted else "no figure"
+            planned = (
+                f" ({self.existing_planned} of the figures planned sizes)"
+                if self.existing_planned
+                else ""
+            )
+            parts.append(
+                f"{figure} in {self.troops_counted or self.existing}{counted} existing{planned}"
+            )
+        if self.proposed:
+            counted = "" if self.proposed_counted == self.proposed else f" of {self.proposed}"
+            figure = f"~{_round(self.proposed_troops):,}" if self.proposed_counted else "no figure"
+            parts.append(
+                f"{figure} proposed in {self.proposed_counted or self.proposed}{counted} "
+                "(planned sizes)"
+            )
+        if self.hypothetical:
+            counted = self.hypothetical_counted
+            figure = f"~{_round(self.hypothetical_troops):,}" if counted else "no figure"
+            parts.append(f"{figure} hypothetical in {self.hypothetical}")
+        return " · ".join(parts) or "n/a"
+
+
+def _round(troops: int) -> int:
+    """Round a sum of approximate figures to hundreds (it is no more precise than that)."""
+    return round(troops, -2) if troops >= 1000 else troops
 
 
 @dataclass(frozen=True)
@@ -161,12 +219,6 @@ def _override_is_newer(
     return pd.isna(troops) or period_start(str(troops_as_of)) <= period_start(override_date)
 
 
-def _join_sources(sources: Iterable[Any]) -> str:
-    """Join ``" | "``-separated source lists, each URL once, in order."""
-    urls = (url.strip() for text in sources if text for url in str(text).split(" | "))
-    return " | ".join(dict.fromkeys(url for url in urls if url))
-
-
 def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tuple[str, str, Any]:
     """Return the base text, the location flag and the point for a sourced battle group.
 
@@ -181,9 +233,13 @@ def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tup
     return fact["base_name"], "base", fact.geometry
 
 
-def _troops_text(troops: Any, as_of: Any) -> str:
+def _troops_text(troops: Any, as_of: Any, scope: str = "", formation: str = "") -> str:
     if troops is None or pd.isna(troops):
         return "no sourced figure on this date"
+    if scope in SCOPE_TEXT:
+        what = f" {SCOPE_TEXT[scope]}"
+        unit = f"{FORMATION_TEXT.get(formation, 'battle group')}; " if formation else ""
+        return f"about {int(troops):,}{what} ({unit}as of {as_of})"
     return f"about {int(troops):,} (as of {as_of})"
 
 
@@ -205,9 +261,11 @@ def _battlegroup_layer(
             since = "" if "status" in entry else fact["status_date"]
             framework_iso3 = entry.get("framework", fact["framework_iso3"]) or ""
             troops, troops_as_of = fact["troops_approx"], fact["troops_as_of"]
+            scope, formation = fact["troops_scope"], fact["troops_formation"]
             sources = [fact["source_url"]]
             if _override_is_newer(entry, troops, troops_as_of, as_of):
                 troops, troops_as_of = entry["troops_approx"], entry.get("troops_as_of", "")
+                scope, formation = "scenario", ""
                 sources.append(entry["troops_source"])
             base, location, where = _placement(fact, status, points)
             row = {
@@ -218,11 +276,13 @@ def _battlegroup_layer(
                 "since": since,
                 "troops_approx": troops,
                 "troops_as_of": troops_as_of,
+                "troops_scope": scope,
+                "troops_formation": formation,
                 "base": base,
                 "location": location,
-                "source": _join_sources(sources),
+                "source": rank_sources(*sources),
                 "verified": fact["verified"],
-                "note": entry.get("note", ""),
+                "note": " · ".join(n for n in (entry.get("note", ""), fact["also_in_host"]) if n),
                 "geometry": where,
             }
         else:
@@ -240,6 +300,8 @@ def _battlegroup_layer(
                 "since": "",
                 "troops_approx": entry.get("troops_approx"),
                 "troops_as_of": entry.get("troops_as_of", "scenario"),
+                "troops_scope": "scenario",
+                "troops_formation": "",
                 "base": "hypothetical: drawn at the host country's centre",
                 "location": "host_point",
                 "source": entry["source"],
@@ -265,8 +327,14 @@ def _battlegroup_layer(
         [None if pd.isna(t) else int(t) for t in frame["troops_approx"]], dtype="Int64"
     )
     frame["troops"] = [
-        _troops_text(t, d)
-        for t, d in zip(frame["troops_approx"], frame["troops_as_of"], strict=True)
+        _troops_text(t, d, s, f)
+        for t, d, s, f in zip(
+            frame["troops_approx"],
+            frame["troops_as_of"],
+            frame["troops_scope"],
+            frame["troops_formation"],
+            strict=True,
+        )
     ]
     frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
     frame["label"] = frame["label"].str.rstrip(" ·")
@@ -294,17 +362,36 @@ def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
 
 
 def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metrics:
-    """Count battle groups, troops and hosts; measure the frontier the hosts cover."""
-    troops = battlegroup_layer["troops_approx"].dropna()
-    hosts = tuple(sorted(set(battlegroup_layer["host_iso3"])))
+    """Count battle groups, troops and hosts; measure the frontier the hosts cover.
+
+    Existing, proposed and hypothetical battle groups are counted apart, and so are their troop
+    figures: never one sum of unlike things.
+    """
+    layer = battlegroup_layer
+    hosts = tuple(sorted(set(layer["host_iso3"])))
     total, covered = frontier_totals(alliance_frontier(as_of, FRONTIER_STATES, hosts))
+    sums: dict[str, tuple[int, int, int]] = {}
+    for cls in ("existing", "proposed", "hypothetical"):
+        part = layer[layer["status_class"] == cls] if len(layer) else layer
+        troops = part["troops_approx"].dropna()
+        sums[cls] = (len(part), int(troops.sum()), len(troops))
+    existing_rows = layer[layer["status_class"] == "existing"] if len(layer) else layer
+    planned = int((existing_rows["troops_scope"] == "planned").sum()) if len(layer) else 0
     return Metrics(
-        battlegroups=len(battlegroup_layer),
-        troops=int(troops.sum()),
-        troops_counted=len(troops),
+        battlegroups=len(layer),
+        troops=sums["existing"][1],
+        troops_counted=sums["existing"][2],
         hosts=hosts,
         frontier_km=total,
         covered_km=covered,
+        existing=sums["existing"][0],
+        proposed=sums["proposed"][0],
+        hypothetical=sums["hypothetical"][0],
+        proposed_troops=sums["proposed"][1],
+        proposed_counted=sums["proposed"][2],
+        hypothetical_troops=sums["hypothetical"][1],
+        hypothetical_counted=sums["hypothetical"][2],
+        existing_planned=planned,
     )
 
 

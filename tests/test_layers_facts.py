@@ -158,7 +158,7 @@ def test_event_dates():
     assert days == sorted(set(days))
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in days)
     assert days[0] == "1949-08-24"
-    for needed in ("2014-03-18", "2022-01-19", "2022-02-01", "2022-03-24", "2022-06-28"):
+    for needed in ("2014-03-18", "2022-01-19", "2022-02-15", "2022-03-24", "2022-06-28"):
         assert needed in days
     assert all(dt.date.fromisoformat(d) <= dt.date.today() for d in days)
     for accession in load_table("members")["accession_date"]:
