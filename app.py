@@ -32,7 +32,10 @@ from layers.scenarios import (
     read_scenario_text,
 )
 from layers.scene import build_scene
+from layers.sources import method_markdown
+from layers.strengths import timeline_frame
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
 from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
@@ -240,9 +243,9 @@ cols = st.columns(4)
 cols[0].metric("Battle groups", metrics.battlegroups)
 cols[1].metric(
     "Approx. troops",
-    f"{metrics.troops:,}" if metrics.troops_counted else "n/a",
-    help=f"Sum of sourced figures dated on or before {as_of}: "
-    f"{metrics.troops_counted} of {metrics.battlegroups} battle groups have one.",
+    metrics.troops_short(),
+    help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before {as_of}; "
+    "existing and proposed are never added together. Dates, scope and sources: tooltips, chart.",
 )
 cols[2].metric("Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none")
 cols[3].metric(
@@ -283,6 +286,12 @@ else:
         )
     with legend_col:
         st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
+    if not scene.battlegroups.empty:
+        names = dict(zip(scene.battlegroups["id"], scene.battlegroups["host"], strict=True))
+        data = strength_chart_data(timeline_frame(list(names)), names, as_of)
+        if not data.empty:
+            st.markdown("**Battle-group strength over time** (sourced figures; dashed: this date)")
+            st.altair_chart(strength_chart(data, as_of), width="stretch")
 
 for note in scene.notes:
     st.info(markdown_escape(note))
@@ -290,9 +299,14 @@ for note in scene.notes:
 if not scene.reinforcements_table.empty:
     with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
         st.dataframe(scene.reinforcements_table, hide_index=True, width="stretch")
+if not scene.buildup_table.empty:
+    with st.expander("Russian build-up locations (all, incl. those without a sourced place)"):
+        st.dataframe(scene.buildup_table, hide_index=True, width="stretch")
 if not scene.buildup_estimates.empty:
     with st.expander("Russian build-up estimates (each with its source)"):
         st.dataframe(scene.buildup_estimates, hide_index=True, width="stretch")
+with st.expander("Sources and method: conflicts between sources and the choices made"):
+    st.markdown(method_markdown())
 with st.expander("Sources of this scenario"):
     st.dataframe(
         pd.DataFrame(scenario.sources, columns=["title", "url"]),

@@ -24,6 +24,7 @@ from layers.battlegroups import country_names, host_points
 from layers.border_states import border_states
 from layers.context import (
     buildup_areas,
+    buildup_areas_table,
     buildup_estimates,
     occupied,
     reinforcements,
@@ -105,6 +106,25 @@ class Metrics:
     hypothetical_counted: int = 0
     existing_planned: int = 0
 
+    def troops_short(self) -> str:
+        """Say the sums in a few words, existing and proposed apart (the metric's value).
+
+        Examples
+        --------
+        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, 4, 4, 0, 4000, 4, 0, 0, 0).troops_short()
+        '~4,900 existing · ~4,000 proposed'
+        """
+        parts = []
+        hypothetical = (self.hypothetical_troops, self.hypothetical_counted, self.hypothetical)
+        for kind, total, counted, count in (
+            ("existing", self.troops, self.troops_counted, self.existing),
+            ("proposed", self.proposed_troops, self.proposed_counted, self.proposed),
+            ("hypothetical", *hypothetical),
+        ):
+            if count and counted:
+                parts.append(f"~{_round(total):,} {kind}")
+        return " · ".join(parts) or "n/a"
+
     def troops_text(self) -> str:
         """Say the troop figures, existing and proposed apart, e.g. for the metric strip.
 
@@ -165,10 +185,21 @@ class Scene:
     reinforcements_table: pd.DataFrame
     buildup_estimates: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+    #: Every build-up area observed by the date, with or without a sourced point.
+    buildup_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in columns if c != "geometry"}, geometry=[], crs=WGS84)
+
+
+def _ranked(frame: pd.DataFrame, column: str = "source_url") -> pd.DataFrame:
+    """Return a copy whose source cells list the best tier first, copies marked."""
+    if column not in frame.columns or frame.empty:
+        return frame
+    out = frame.copy()
+    out[column] = [rank_sources(cell) for cell in out[column]]
+    return out
 
 
 def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
@@ -183,7 +214,7 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
         if "members" in layers and sovereign in in_alliance:
             since = members.loc[sovereign, "accession_date"]
             via = "" if sovereign == row["iso3"] else f" (territory of {sovereign})"
-            source = members.loc[sovereign, "source_url"]
+            source = rank_sources(members.loc[sovereign, "source_url"])
             return "member", f"NATO member since {since}{via}", "", source
         if "border_states" in layers and row["iso3"] in roles.index:
             role_row = roles.loc[row["iso3"]]
@@ -195,7 +226,8 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
                 "belarus": "Belarus, Russia's ally",
                 "partner": "NATO partner, not a member",
             }[category]
-            return category, f"Border state: {text}", role_row["notes"], role_row["source_url"]
+            source = rank_sources(role_row["source_url"])
+            return category, f"Border state: {text}", role_row["notes"], source
         return "other", "", "", "Natural Earth 4.1.0 (public domain)"
 
     described = countries.apply(describe, axis=1, result_type="expand")
@@ -416,14 +448,17 @@ def build_scene(
         layers=shown,
         countries=_country_layer(as_of, shown),
         battlegroups=bgs if "battlegroups" in on else bgs.iloc[0:0],
-        reinforcements=reinforcements(as_of) if "reinforcements" in on else _empty(["geometry"]),
-        buildup=buildup_areas(as_of) if "buildup" in on else _empty(["geometry"]),
+        reinforcements=_ranked(reinforcements(as_of))
+        if "reinforcements" in on
+        else _empty(["geometry"]),
+        buildup=_ranked(buildup_areas(as_of)) if "buildup" in on else _empty(["geometry"]),
         occupied=occupied(as_of) if "occupied" in on else _empty(["geometry"]),
         demand_area=_demand_layer(scenario, as_of) if "demand_area" in on else _empty(["geometry"]),
         metrics=metrics,
-        reinforcements_table=reinforcements_table(as_of)
+        reinforcements_table=_ranked(reinforcements_table(as_of))
         if "reinforcements" in on
         else pd.DataFrame(),
-        buildup_estimates=buildup_estimates(as_of) if "buildup" in on else pd.DataFrame(),
+        buildup_estimates=_ranked(buildup_estimates(as_of)) if "buildup" in on else pd.DataFrame(),
+        buildup_table=_ranked(buildup_areas_table(as_of)) if "buildup" in on else pd.DataFrame(),
         notes=tuple(notes),
     )

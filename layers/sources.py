@@ -131,3 +131,20 @@ def label_domains(domains: Iterable[str]) -> list[str]:
     """
     ordered = sorted(dict.fromkeys(domains), key=lambda d: tier_rank("https://" + d))
     return [d + COPY_MARK if source_tier("https://" + d) == "other" else d for d in ordered]
+
+
+def method_markdown() -> str:
+    """Return the "Sources and method" text (``data/method.md``): conflicts and choices, linked.
+
+    Shipped text written by the project (Markdown), not user input.
+
+    Examples
+    --------
+    >>> method_markdown().startswith("# Sources and method")
+    True
+    """
+    path = data_path("method.md")
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataError(f"data/method.md: cannot read the file ({err})") from None
