@@ -215,6 +215,16 @@ TABLES: dict[str, Table] = {
             key=("bg_id", "as_of", "troops", "source_url"),
         ),
         Table(
+            "replaced_sources",
+            (
+                Column("domain"),
+                Column("old_url", "urls"),
+                Column("new_url", "urls"),
+                Column("upgrade"),
+            ),
+            key=("old_url", "upgrade"),
+        ),
+        Table(
             "reinforcements",
             (
                 Column("id"),

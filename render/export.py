@@ -33,6 +33,7 @@ import shapely
 from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
+from layers.sources import label_domains
 from render.legend import BOUNDARIES_CREDIT, legend_keys
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES, SEA_COLOUR
 
@@ -418,8 +419,8 @@ def _caption(scene: Scene, chars: int) -> str:
     for title, values in groups.items():
         domains = [d for d in _source_domains(values) if d not in seen]
         seen.update(domains)
-        if domains:
-            paragraphs.append(f"{title}: {', '.join(domains)}.")
+        if domains:  # best source tier first, copies marked (layers.sources)
+            paragraphs.append(f"{title}: {', '.join(label_domains(domains))}.")
     paragraphs += [
         *scene.notes,
         f"Full source URLs are in the interactive map and the GeoJSON/GeoPackage exports · "

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import facts_strengths
-from facts_upgrades import improve, read_upgrades
+from facts_upgrades import REPLACED_COLUMNS, improve, read_upgrades, replaced_rows
 
 from geo.dates import period_start
 
@@ -588,6 +588,19 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "pair was checked against both countries' Factbook pages and agrees.",
     ]
 
+    # replaced_sources.csv
+    emit("replaced_sources.csv", REPLACED_COLUMNS, replaced_rows(upgrades))
+    log["replaced_sources.csv"] = [
+        "The web sites that source_upgrades.csv replaced with better sources, one row per old "
+        "URL, with its replacement: no shipped row may cite them (tests check data/facts, "
+        "data/scenarios and the exports).",
+        "Not listed: sites an upgrade replaced for one row only and that stay first-rate "
+        "elsewhere (scripts/facts_src/source_upgrades.yaml `kept_domains`: "
+        + ", ".join(sorted(upgrades.rules["kept_domains"]))
+        + "), and copies for which nothing better was found (their rows keep them, marked as "
+        "copies).",
+    ]
+
     shipped_as = {
         "nato_members.csv": "members.csv",
         "battlegroups.csv": "battlegroups.csv",
@@ -678,6 +691,7 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "battlegroups.csv": "battlegroups.csv",
         "battlegroup_events.csv": "scripts/facts_src/battlegroup_events.yaml (checked against "
         "battlegroups.csv, deployments_2022.csv, claims_checked.md, the seed report)",
+        "replaced_sources.csv": "source_upgrades.csv, scripts/facts_src/source_upgrades.yaml",
         "battlegroup_strengths.csv": "battlegroup_strengths.csv, battlegroups.csv, "
         "scripts/facts_src/battlegroup_strengths.yaml",
         "reinforcements.csv": "deployments_2022.csv",

@@ -143,3 +143,24 @@ def improve(upgrades: Upgrades, name: str, rows: list[dict[str, str]]) -> list[d
         out.append(row)
         log.append(f"{row[key]}: row added ({' '.join(str(new['reason']).split())}).")
     return out
+
+
+REPLACED_COLUMNS = ["domain", "old_url", "new_url", "upgrade"]
+
+
+def replaced_rows(upgrades: Upgrades) -> list[dict[str, str]]:
+    """One row per old URL whose site no shipped row may cite any more, with its replacement."""
+    banned = upgrades.replaced_domains()
+    out = []
+    for up in upgrades.rows:
+        for old in _urls(up["old_url"]):
+            if domain(old) in banned:
+                out.append(
+                    {
+                        "domain": domain(old),
+                        "old_url": old,
+                        "new_url": SEP.join(_urls(up["new_url"])),
+                        "upgrade": up["row_key"],
+                    }
+                )
+    return sorted(out, key=lambda r: (r["domain"], r["old_url"], r["upgrade"]))

@@ -44,6 +44,13 @@ def test_metrics_change_between_efp_and_proposal():
     assert metric(proposal, "Battle groups") == "8"
     assert metric(efp, "Host countries") == "4"
     assert metric(proposal, "Host countries") == "8"
+    # troops: existing and proposed apart, never one sum of unlike figures
+    assert metric(efp, "Approx. troops") == "~4,600 existing"
+    assert metric(proposal, "Approx. troops") == "~5,100 existing · ~4,000 proposed"
+    assert len(proposal.get("vega_lite_chart")) == 1  # strength over time, beside the map
+    labels = [e.label for e in proposal.expander]
+    assert any(label.startswith("Sources and method") for label in labels)
+    assert any(label.startswith("Russian build-up locations") for label in labels)
 
 
 def test_switching_scenario_in_the_sidebar_updates_metrics_and_link():
