@@ -56,7 +56,8 @@ class BattlegroupChange:
 class ScenarioDiff:
     """The differences from scene A (``*_before``) to scene B (``*_after``).
 
-    ``troops_*`` sum the sourced figures only; ``troops_counted_*`` say how many groups have one.
+    ``troops_*`` sum the sourced figures of existing groups only (a proposal's planned size is
+    not added to them); ``troops_counted_*`` say how many existing groups have one.
     ``frontier_km_*`` is the alliance's land border with Russia and Belarus on each date,
     ``covered_km_*`` the part of it along battle-group hosts. Members are NATO's on each date.
     """
@@ -301,7 +302,8 @@ def diff_text(d: ScenarioDiff) -> str:
         for c in d.changed
     ]
     lines.append(
-        f"Troops (sourced figures): {_from_to(d.troops_before, d.troops_after)}; groups with a "
+        f"Troops of existing groups (sourced figures): "
+        f"{_from_to(d.troops_before, d.troops_after)}; groups with a "
         f"figure: {_from_to(d.troops_counted_before, d.troops_counted_after)}"
     )
     lines.append(f"Host countries: {_codes(d.hosts_added, d.hosts_removed)}")

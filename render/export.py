@@ -896,11 +896,8 @@ def _summary(png: _Png, left: float, top: float) -> None:
     lines = [f"{metrics.battlegroups} battle group{'s' * (metrics.battlegroups != 1)}"]
     if parts:
         lines[0] += f": {parts}"
-    if metrics.troops_counted:
-        lines.append(
-            f"about {metrics.troops:,} troops where a figure is sourced "
-            f"({metrics.troops_counted} of {metrics.battlegroups})"
-        )
+    if metrics.troops_counted or metrics.proposed_counted or metrics.hypothetical_counted:
+        lines.append(f"troops: {metrics.troops_text()}")
     png.text(
         left,
         top,

@@ -31,7 +31,6 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "facts"
 DEFAULT_OUT = REPO / "data" / "facts"
 
-SEED_URL = "https://archyde.com/?p=2516635"
 LSM_MARK = "eng.lsm.lv"
 SEP = " | "
 
@@ -389,7 +388,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     for row in members:
         check_date(row["accession_date"], "nato_members.csv")
     emit("members.csv", MEMBERS, members)
-    log["members.csv"] = ["Copied row for row; columns unchanged."]
+    log["members.csv"] = ["Copied row for row; columns unchanged; sources upgraded as listed."]
 
     # border_states.csv
     border = []
@@ -621,31 +620,28 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
 def _events_log(status_events: list[Event], rows: list[dict[str, object]]) -> list[str]:
     lines = [
-        "Derived by scripts/build_facts.py, one row per change, only from sourced statements: "
-        "battlegroups.csv columns and notes, deployments_2022.csv (the French and Bulgarian "
-        "offers) and the seed report (a copy of the mid-February 2022 Reuters report, cited as "
-        f"{SEED_URL}). The script checks that each quoted statement is still in its source.",
+        "Read from scripts/facts_src/battlegroup_events.yaml (one entry per change, each with "
+        "its source URLs and the text it rests on) plus one row per battle group for NATO's "
+        "figures of 2022-06-28 (battlegroups.csv `troops_approx`, via LSM). The build checks "
+        "that each quoted statement is still in its compiled source (battlegroups.csv, "
+        "deployments_2022.csv, claims_checked.md, source_upgrades.csv, the seed report); quotes "
+        "from pages read for this build (`read`) are kept with the event.",
         "`date` keeps the source's precision (YYYY, YYYY-MM or YYYY-MM-DD). `in_effect_from` is "
         "the day the map applies the event: the first day of `date`'s period (geo.dates."
-        "period_start), except where noted below. `battlegroups(as_of)` replays the rows in "
+        "period_start), except where noted below; each month- or year-dated event says below "
+        "why its first day is not before the event. `battlegroups(as_of)` replays the rows in "
         "(`in_effect_from`, file order).",
-        "Troop figures: the NATO press-office figures of 2022-06-28 (battlegroups.csv "
-        "`troops_approx`, via LSM) are one row per battle group dated 2022-06-28 that carries the "
-        "status and framework nation in force that day (only troops change). The 1,000 on the "
-        'February 2022 `proposed` rows is the planned size the seed reports ("about 1,000 '
-        'troops each"), not a count. Latvia\'s brigade row carries "more than 3,500" as 3500 '
-        "(Latvian MoD, 2024-06-28). A troop figure is shown only when both `in_effect_from` and "
-        "`troops_as_of` are on or before the map date.",
-        "`verified` is the flag of the statement the event rests on: `partial` for Bulgaria's "
-        "offer (day not found) and Panzerbrigade 45 (secondary source). bg_ltu's other events "
-        "are `yes`: the compiled table marks that row `partial` only for Panzerbrigade 45.",
-        "Judgements: Lithuania's `established` uses March 2017, the LANDCOM advance party, i.e. "
-        "first troops in theatre, as Estonia (began rotating personnel April 2017) and Poland "
-        "(first troops April 2017); the compiled `established` column says only 2017. Bulgaria's "
-        "February 2022 status is `proposed` (compiled `status_2022_02` and the seed: ministers "
-        "weighed battle groups for Bulgaria and Romania, both with an offer to lead), preceded "
-        "by the `offered_lead` row. Romania's May 2022 event cites both candidate URLs of the "
-        "compiled row for the Romanian MoD statement (the table does not say which one).",
+        "Troop figures here are a record of the events; the map reads every figure from "
+        "battlegroup_strengths.csv, which holds each of them too (the build checks it). The "
+        "1,000 on the `proposed` rows of 2022-02-15 is the planned size Reuters reported, not a "
+        'count; Latvia\'s brigade row carries "more than 3,500", a planned size, as 3500.',
+        "`verified` is the flag of the statement the event rests on.",
+        "Judgements: Lithuania's battle group is dated by its welcome ceremony at Rukla "
+        '(2017-02-07; first troops from 2017-01-25), not by NATO LANDCOM\'s "March 2017", '
+        "which the German and Lithuanian governments contradict. Germany's Panzerbrigade 45 "
+        "(2025-04-01) is a different formation, not a status of the battle group. Bulgaria's "
+        "February 2022 status is `proposed` (compiled `status_2022_02` and the Reuters report), "
+        "preceded by the `offered_lead` row of 2022-02-02.",
     ]
     for ev in status_events:
         if ev.placement_note:
