@@ -219,7 +219,7 @@ TABLES: dict[str, Table] = {
             (
                 Column("domain"),
                 Column("old_url", "urls"),
-                Column("new_url", "urls"),
+                Column("source_url", "urls"),
                 Column("upgrade"),
             ),
             key=("old_url", "upgrade"),

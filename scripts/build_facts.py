@@ -591,8 +591,8 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     emit("replaced_sources.csv", REPLACED_COLUMNS, replaced_rows(upgrades))
     log["replaced_sources.csv"] = [
         "The web sites that source_upgrades.csv replaced with better sources, one row per old "
-        "URL, with its replacement: no shipped row may cite them (tests check data/facts, "
-        "data/scenarios and the exports).",
+        "URL, with its replacement (`source_url`): no shipped row may cite them (tests check "
+        "data/facts, data/scenarios and the exports).",
         "Not listed: sites an upgrade replaced for one row only and that stay first-rate "
         "elsewhere (scripts/facts_src/source_upgrades.yaml `kept_domains`: "
         + ", ".join(sorted(upgrades.rules["kept_domains"]))

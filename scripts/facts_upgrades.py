@@ -145,7 +145,7 @@ def improve(upgrades: Upgrades, name: str, rows: list[dict[str, str]]) -> list[d
     return out
 
 
-REPLACED_COLUMNS = ["domain", "old_url", "new_url", "upgrade"]
+REPLACED_COLUMNS = ["domain", "old_url", "source_url", "upgrade"]
 
 
 def replaced_rows(upgrades: Upgrades) -> list[dict[str, str]]:
@@ -159,7 +159,7 @@ def replaced_rows(upgrades: Upgrades) -> list[dict[str, str]]:
                     {
                         "domain": domain(old),
                         "old_url": old,
-                        "new_url": SEP.join(_urls(up["new_url"])),
+                        "source_url": SEP.join(_urls(up["new_url"])),
                         "upgrade": up["row_key"],
                     }
                 )
