@@ -149,8 +149,7 @@ def _load_overlay() -> None:
     """Read an uploaded line or area; a bad file keeps the overlay shown before, if any."""
     upload = st.session_state.get(f"{KEY}overlay_upload")
     st.session_state[f"{KEY}overlay_error"] = ""
-    if upload is None:
-        st.session_state.pop(f"{KEY}overlay", None)
+    if upload is None:  # also between two files: the button below removes the overlay
         return
     try:
         st.session_state[f"{KEY}overlay"] = read_overlay(upload.getvalue(), upload.name)
@@ -389,6 +388,12 @@ with st.sidebar:
     )
     st.text_input("Legend entry (default: the file name)", key=f"{KEY}overlay_label")
     st.text_input("Attribution: who drew it, under which licence", key=f"{KEY}overlay_attribution")
+    if overlay is not None:
+        st.button(
+            "Remove your line",
+            key=f"{KEY}overlay_remove",
+            on_click=lambda: st.session_state.pop(f"{KEY}overlay", None),
+        )
 
     st.subheader("Export")
     fmt = st.selectbox(
