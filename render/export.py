@@ -33,8 +33,8 @@ import shapely
 from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
-from render.legend import BOUNDARIES_CREDIT, legend_keys
-from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES, SEA_COLOUR
+from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
+from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -61,6 +61,7 @@ EXPORT_LAYERS: tuple[str, ...] = (
     "buildup",
     "reinforcement",
     "battlegroup",
+    "overlay",
 )
 
 #: The attribute-only GeoPackage table that says which scenario, date and sources it holds.
@@ -216,11 +217,7 @@ def vector_layers(scene: Scene) -> dict[str, gpd.GeoDataFrame]:
         "occupied": _shaped(
             scene.occupied,
             "occupied",
-            {
-                "iso3": lambda f: "UKR",
-                "status": lambda f: f["label"],
-                "source": lambda f: f["source_url"],
-            },
+            {"status": lambda f: f["label"], "source": lambda f: f["source_url"]},
         ),
         "demand_area": _shaped(scene.demand_area, "demand_area", {}),
         "buildup": _shaped(
@@ -252,6 +249,15 @@ def vector_layers(scene: Scene) -> dict[str, gpd.GeoDataFrame]:
                 ),
             },
         ),
+        "overlay": _shaped(
+            scene.overlay,
+            "overlay",
+            {
+                "iso3": lambda f: "",
+                "status": lambda f: f["label"],
+                "source": lambda f: f["attribution"],
+            },
+        ),
     }
     return {key: layers[key] for key in EXPORT_LAYERS if len(layers[key])}
 
@@ -268,6 +274,7 @@ def _metadata(scene: Scene) -> dict[str, Any]:
         "battlegroups": scene.metrics.battlegroups,
         "sources": [dict(s) for s in scenario.sources],
         "attribution": f"{BOUNDARIES_CREDIT} Facts: the source column of each feature.",
+        "notes": [dict(note) for note in scene.layer_notes],
     }
 
 
@@ -409,11 +416,17 @@ def _caption(scene: Scene, chars: int) -> str:
         "Other layers": [
             *_column(scene.demand_area, "source"),
             *_column(scene.occupied, "source_url"),
+            *(note["source_url"] for note in scene.layer_notes),
             *_column(scene.reinforcements, "source_url"),
             *_column(scene.buildup, "source_url"),
         ],
     }
-    paragraphs = [f"{BOUNDARIES_CREDIT} Projection: LAEA Europe (EPSG:3035)."]
+    paragraphs = [
+        f"{BOUNDARIES_CREDIT} Projection: LAEA Europe (EPSG:3035).",
+        *layer_note_texts(scene),
+    ]
+    if len(scene.overlay):
+        paragraphs.append(f"Overlay: {legend_label(scene, 'overlay')}, as the user loaded it.")
     seen: set[str] = set()
     for title, values in groups.items():
         domains = [d for d in _source_domains(values) if d not in seen]
@@ -597,6 +610,24 @@ def _draw_areas(png: _Png, ax: Axes, gdf: gpd.GeoDataFrame, key_of: Callable[[An
         path = _polygon_path(row.geometry)
         if path is not None:
             ax.add_artist(PathPatch(path, **_area_patch_kwargs(png, key_of(row))))
+
+
+def _draw_lines(png: _Png, ax: Axes, gdf: gpd.GeoDataFrame, key: str) -> None:
+    """Draw the lines of ``gdf`` (polygons are left to :func:`_draw_areas`)."""
+    style = AREA_STYLES[key]
+    for geom in gdf.geometry:
+        for line in shapely.get_parts(geom):
+            if isinstance(line, shapely.LineString) and not line.is_empty:
+                x, y = np.asarray(line.coords)[:, :2].T
+                ax.plot(
+                    x,
+                    y,
+                    color=style["color"],
+                    linewidth=png.pt(style["weight"]),
+                    linestyle=_dashes(style),
+                    solid_capstyle="round",
+                    zorder=4,
+                )
 
 
 def _draw_points(
@@ -860,7 +891,7 @@ def _legend(png: _Png, left: float, top: float) -> float:
             if POINT_STYLES[key]["color"] == "#ffffff":
                 kwargs["edgecolor"] = "#555555"
             handles.append(Circle((0, 0), 1, **kwargs))
-        labels.append(textwrap.fill(LEGEND_TEXT[key], 34))
+        labels.append(textwrap.fill(legend_label(png.scene, key), 34))
     if not handles:
         return top
     legend = png.fig.legend(
@@ -976,8 +1007,11 @@ def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 10
     countries = _projected(scene.countries, box)
     countries = countries.assign(_z=countries["category"].map(order)).sort_values("_z")
     _draw_areas(png, ax, countries, lambda row: row["category"])
-    for frame, key in ((scene.demand_area, "demand_area"), (scene.occupied, "occupied")):
-        _draw_areas(png, ax, _projected(frame, box), lambda _row, k=key: k)
+    _draw_areas(png, ax, _projected(scene.demand_area, box), lambda _row: "demand_area")
+    _draw_areas(png, ax, _projected(scene.occupied, box), lambda row: row["category"])
+    overlay = _projected(scene.overlay, box)
+    _draw_areas(png, ax, overlay, lambda _row: "overlay")
+    _draw_lines(png, ax, overlay, "overlay")
     for frame, key in ((scene.buildup, "buildup"), (scene.reinforcements, "reinforcement")):
         _draw_points(png, ax, _projected(frame, box), lambda _row, k=key: k, per_px)
     bgs = _projected(scene.battlegroups, box)

@@ -137,3 +137,64 @@ def test_a_broken_table_is_one_clear_error(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("FLANKMAP_DATA_DIR")
         occupation.clear_cache()
+
+
+# --- the note in latest's exports --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def latest():
+    return build_scene(get_scenario("latest"))
+
+
+NOT_DRAWN = "Those lines are not drawn: no openly licensed line of them exists."
+
+
+def test_latest_scene_carries_the_note(latest):
+    assert [n["id"] for n in latest.layer_notes] == ["UKR-2022"]
+
+
+def test_note_in_latest_legend_and_html(latest):
+    from render.export import export_bytes
+    from render.legend import legend_html
+
+    assert NOT_DRAWN in str(legend_html(latest))
+    assert NOT_DRAWN in export_bytes(latest, "html").decode()
+
+
+def test_note_in_latest_png_caption(latest):
+    from render.export import _caption
+
+    caption = " ".join(_caption(latest, 100).split())
+    assert NOT_DRAWN in caption
+    assert "cnn.com" in caption
+
+
+def test_note_in_latest_geojson_and_gpkg(latest, tmp_path):
+    import json
+
+    import geopandas as gpd
+
+    from render.export import export_bytes
+
+    collection = json.loads(export_bytes(latest, "geojson"))
+    [note] = collection["flankmap"]["notes"]
+    assert NOT_DRAWN in note["text"]
+    assert "cnn.com" in note["source_url"]
+    occupied = [
+        f["properties"] for f in collection["features"] if f["properties"]["layer"] == "occupied"
+    ]
+    assert {p["iso3"] for p in occupied} == {"UKR", "GEO", "MDA"}
+    assert {p["category"] for p in occupied} == {"occupied", "breakaway"}
+    path = tmp_path / "latest.gpkg"
+    path.write_bytes(export_bytes(latest, "gpkg"))
+    table = gpd.read_file(path, layer="scenario")
+    assert NOT_DRAWN in table["notes"].iloc[0]
+
+
+def test_no_note_before_2022(tmp_path):
+    from render.legend import legend_html
+
+    scene = build_scene(get_scenario("efp-2017"))
+    assert scene.layer_notes == ()
+    assert "not drawn" not in str(legend_html(scene))
