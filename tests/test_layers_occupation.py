@@ -163,7 +163,7 @@ def test_note_in_latest_legend_and_html(latest):
 
 
 def test_note_in_latest_png_caption(latest):
-    from render.export import _caption
+    from render.export_png import _caption
 
     caption = " ".join(_caption(latest, 100).split())
     assert NOT_DRAWN in caption
