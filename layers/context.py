@@ -195,7 +195,7 @@ def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
 
 
 def transnistria_note() -> dict[str, str]:
-    """Return the sourced note on Transnistria, which has no polygon in the boundary data.
+    """Return the Factbook's note on Transnistria (its outline: :func:`occupied`).
 
     Examples
     --------
