@@ -13,6 +13,7 @@ from geo.errors import FlankmapError
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
 from layers.members import member_codes
+from layers.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
 from layers.scenario_io import (
     as_custom,
     known_refs,
@@ -37,7 +38,7 @@ from layers.strengths import timeline_frame
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
-from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
+from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
 from render.text import markdown_escape
@@ -45,13 +46,6 @@ from render.text import markdown_escape
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 KEY = "fm_"
 CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
-FORMAT_LABELS = {
-    "png": "PNG image",
-    "html": "HTML (offline, interactive)",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-}
-
 st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
 
 
@@ -147,6 +141,18 @@ def _load_upload() -> None:
     _use_custom(scenario, reset_view=True)
 
 
+def _load_overlay() -> None:
+    """Read an uploaded line or area; a bad file keeps the overlay shown before, if any."""
+    upload = st.session_state.get(f"{KEY}overlay_upload")
+    st.session_state[f"{KEY}overlay_error"] = ""
+    if upload is None:  # also between two files: the button below removes the overlay
+        return
+    try:
+        st.session_state[f"{KEY}overlay"] = read_overlay(upload.getvalue(), upload.name)
+    except FlankmapError as err:
+        st.session_state[f"{KEY}overlay_error"] = str(err)
+
+
 def _init_from_link(presets) -> None:
     """On a session's first run, take the view from the share link (with warnings)."""
     if f"{KEY}problems" in st.session_state:
@@ -230,6 +236,13 @@ try:
 except FlankmapError as err:
     st.error(str(err))
     st.stop()
+overlay = st.session_state.get(f"{KEY}overlay")
+scene = with_overlay(
+    scene,
+    overlay,
+    label=st.session_state.get(f"{KEY}overlay_label", ""),
+    attribution=st.session_state.get(f"{KEY}overlay_attribution", ""),
+)
 
 st.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
 kind_note = st.empty()  # always there, so the map keeps its place (and the user's pan and zoom)
@@ -278,7 +291,9 @@ else:
             key=f"{KEY}map_{basemap}",
             feature_group_to_add=layer_groups(
                 scene,
-                None if scenario_id == CUSTOM else _preset_features(scenario_id, as_of, layers),
+                None
+                if scenario_id == CUSTOM or overlay is not None
+                else _preset_features(scenario_id, as_of, layers),
             ),
             returned_objects=[],
             height=640,
@@ -295,6 +310,8 @@ else:
 
 for note in scene.notes:
     st.info(markdown_escape(note))
+for note in scene.layer_notes:
+    st.info(markdown_escape(note["text"]), icon="⚠️")
 
 if not scene.reinforcements_table.empty:
     with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
@@ -365,6 +382,26 @@ with st.sidebar:
     if scenario_id == CUSTOM:
         st.caption("A custom scenario does not travel in the share link: share its YAML file.")
 
+    st.subheader("Your own line")
+    if st.session_state.get(f"{KEY}overlay_error"):
+        st.error(st.session_state[f"{KEY}overlay_error"])
+    st.file_uploader(
+        f"Load a line or area (GeoJSON or GeoPackage, at most {MAX_OVERLAY_BYTES >> 20} MB)",
+        type=["geojson", "json", "gpkg"],
+        key=f"{KEY}overlay_upload",
+        on_change=_load_overlay,
+        help="Lines or polygons, EPSG:4326 or any CRS the file names. Read in memory, never "
+        "stored; drawn on the map, in the legend and in every export.",
+    )
+    st.text_input("Legend entry (default: the file name)", key=f"{KEY}overlay_label")
+    st.text_input("Attribution: who drew it, under which licence", key=f"{KEY}overlay_attribution")
+    if overlay is not None:
+        st.button(
+            "Remove your line",
+            key=f"{KEY}overlay_remove",
+            on_click=lambda: st.session_state.pop(f"{KEY}overlay", None),
+        )
+
     st.subheader("Export")
     fmt = st.selectbox(
         "Export format", FORMATS, format_func=FORMAT_LABELS.get, key=f"{KEY}export_format"
@@ -375,8 +412,8 @@ with st.sidebar:
         with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
             try:
                 payload = (
-                    export_bytes(scene, fmt)  # the user's own scenario: not worth caching
-                    if scenario_id == CUSTOM
+                    export_bytes(scene, fmt)  # the user's own scenario or line: not cached
+                    if scenario_id == CUSTOM or overlay is not None
                     else _export(scenario_id, as_of, layers, fmt)
                 )
             except FlankmapError as err:

@@ -33,6 +33,7 @@ from layers.context import (
 from layers.facts import load_table
 from layers.frontier import alliance_frontier, frontier_totals
 from layers.members import member_codes
+from layers.occupation import occupation_notes
 from layers.scenarios import LAYER_IDS, Scenario
 from layers.sources import rank_sources
 from layers.strengths import FORMATION_TEXT, SCOPE_TEXT
@@ -185,6 +186,11 @@ class Scene:
     reinforcements_table: pd.DataFrame
     buildup_estimates: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+    #: What a drawn layer knowingly leaves out (``{id, text, source_url}``): the map, the
+    #: legend and every export say it.
+    layer_notes: tuple[Mapping[str, str], ...] = field(default=())
+    #: The user's own line or area (``layers.overlay``), drawn on top; never cached data.
+    overlay: gpd.GeoDataFrame = field(default_factory=lambda: _empty(["geometry"]))
     #: Every build-up area observed by the date, with or without a sourced point.
     buildup_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -461,4 +467,5 @@ def build_scene(
         buildup_estimates=_ranked(buildup_estimates(as_of)) if "buildup" in on else pd.DataFrame(),
         buildup_table=_ranked(buildup_areas_table(as_of)) if "buildup" in on else pd.DataFrame(),
         notes=tuple(notes),
+        layer_notes=tuple(occupation_notes(as_of)) if "occupied" in on else (),
     )
