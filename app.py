@@ -36,6 +36,7 @@ from layers.scene import build_scene
 from layers.sources import method_markdown
 from layers.strengths import timeline_frame
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.charts import KEY_TEXT as CHART_KEY
 from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
 from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
@@ -255,7 +256,7 @@ metrics = scene.metrics
 cols = st.columns(4)
 cols[0].metric("Battle groups", metrics.battlegroups)
 cols[1].metric(
-    "Approx. troops",
+    "Troops: existing · proposed",
     metrics.troops_short(),
     help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before {as_of}; "
     "existing and proposed are never added together. Dates, scope and sources: tooltips, chart.",
@@ -305,7 +306,8 @@ else:
         names = dict(zip(scene.battlegroups["id"], scene.battlegroups["host"], strict=True))
         data = strength_chart_data(timeline_frame(list(names)), names, as_of)
         if not data.empty:
-            st.markdown("**Battle-group strength over time** (sourced figures; dashed: this date)")
+            st.markdown("**Battle-group strength over time** (sourced figures)")
+            st.caption(CHART_KEY)
             st.altair_chart(strength_chart(data, as_of), width="stretch")
 
 for note in scene.notes:

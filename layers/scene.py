@@ -108,23 +108,22 @@ class Metrics:
     existing_planned: int = 0
 
     def troops_short(self) -> str:
-        """Say the sums in a few words, existing and proposed apart (the metric's value).
+        """Say the sums in a few characters: existing · proposed (the metric's value).
 
         Examples
         --------
         >>> Metrics(8, 4900, 4, (), 0.0, 0.0, 4, 4, 0, 4000, 4, 0, 0, 0).troops_short()
-        '~4,900 existing · ~4,000 proposed'
+        '~4,900 · ~4,000'
+        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, 4).troops_short()
+        '~4,600'
         """
-        parts = []
-        hypothetical = (self.hypothetical_troops, self.hypothetical_counted, self.hypothetical)
-        for kind, total, counted, count in (
-            ("existing", self.troops, self.troops_counted, self.existing),
-            ("proposed", self.proposed_troops, self.proposed_counted, self.proposed),
-            ("hypothetical", *hypothetical),
-        ):
-            if count and counted:
-                parts.append(f"~{_round(total):,} {kind}")
-        return " · ".join(parts) or "n/a"
+        existing = f"~{_round(self.troops):,}" if self.troops_counted else "–"
+        parts = [existing]
+        if self.proposed:
+            parts.append(f"~{_round(self.proposed_troops):,}" if self.proposed_counted else "–")
+        if self.hypothetical_counted:
+            parts.append(f"~{_round(self.hypothetical_troops):,} hyp.")
+        return "n/a" if parts == ["–"] else " · ".join(parts)
 
     def troops_text(self) -> str:
         """Say the troop figures, existing and proposed apart, e.g. for the metric strip.

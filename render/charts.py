@@ -14,6 +14,10 @@ import pandas as pd
 #: Words for the marks, one home.
 SCOPE_LABELS = {"present": "present strength", "planned": "planned size"}
 FORMATION_LABELS = {"battle_group": "battle group", "brigade": "brigade"}
+#: What the marks mean (shown above the chart; Vega's shape legend drew no symbols here).
+KEY_TEXT = (
+    "○ hollow circle: planned size · ■ filled square: present strength · dashed line: map date"
+)
 
 
 def strength_chart_data(
@@ -62,13 +66,13 @@ def strength_chart(data: pd.DataFrame, as_of: dt.date, *, height: int = 260):
 
     day = pd.Timestamp(as_of)
     base = alt.Chart(data).encode(
-        x=alt.X("day:T", title=None),
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         y=alt.Y("troops:Q", title="troops (sourced figures)"),
         color=alt.Color("group:N", title="Battle group", legend=alt.Legend(orient="bottom")),
     )
     steps = base.mark_line(interpolate="step-after", opacity=0.6)
     marks = base.mark_point(size=60, filled=False).encode(
-        shape=alt.Shape("scope:N", title="Figure"),
+        shape=alt.Shape("scope:N", legend=None),  # KEY_TEXT says it: the legend drew no symbol
         fill=alt.condition(
             alt.datum.scope == SCOPE_LABELS["present"], "group:N", alt.value("white")
         ),

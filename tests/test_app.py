@@ -45,8 +45,8 @@ def test_metrics_change_between_efp_and_proposal():
     assert metric(efp, "Host countries") == "4"
     assert metric(proposal, "Host countries") == "8"
     # troops: existing and proposed apart, never one sum of unlike figures
-    assert metric(efp, "Approx. troops") == "~4,600 existing"
-    assert metric(proposal, "Approx. troops") == "~5,100 existing · ~4,000 proposed"
+    assert metric(efp, "Troops: existing · proposed") == "~4,600"
+    assert metric(proposal, "Troops: existing · proposed") == "~5,100 · ~4,000"
     assert len(proposal.get("vega_lite_chart")) == 1  # strength over time, beside the map
     labels = [e.label for e in proposal.expander]
     assert any(label.startswith("Sources and method") for label in labels)
