@@ -116,6 +116,11 @@ def improve(upgrades: Upgrades, name: str, rows: list[dict[str, str]]) -> list[d
                 else:
                     cited += news
                 row["source_url"] = SEP.join(dict.fromkeys(cited))
+                if "notes" in row and up["note"]:
+                    said = " ".join(up["note"].split())
+                    row["notes"] = " ".join(
+                        p for p in (row["notes"], f"Source upgrade: {said}") if p
+                    )
                 verb = "replaced" if rule["mode"] == "replace" else "added"
                 log.append(
                     f"{row_id}: source {verb} ({up['row_key']}): "
