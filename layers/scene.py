@@ -29,10 +29,12 @@ from layers.context import (
     reinforcements,
     reinforcements_table,
 )
+from layers.contributors import Roster, contributors_cell, rosters
 from layers.facts import load_table
-from layers.frontier import alliance_frontier, frontier_totals
+from layers.frontier import alliance_frontier, frontier_by_state, frontier_totals
 from layers.members import member_codes
 from layers.scenarios import LAYER_IDS, Scenario
+from layers.statements import note_on
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
 STATUS_CLASS = {
@@ -74,6 +76,11 @@ _BG_COLUMNS = [
     "source",
     "verified",
     "note",
+    "contributors",
+    "contributors_text",
+    "contributors_as_of",
+    "contributors_scope",
+    "contributors_source",
     "geometry",
 ]
 
@@ -88,6 +95,8 @@ class Metrics:
     hosts: tuple[str, ...]
     frontier_km: float
     covered_km: float
+    #: Russia, Belarus and Ukraine apart: ``{iso3: {"km": ..., "covered_km": ...}}``.
+    frontier_by_state: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,8 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
                 "belarus": "Belarus, Russia's ally",
                 "partner": "NATO partner, not a member",
             }[category]
-            return category, f"Border state: {text}", role_row["notes"], role_row["source_url"]
+            note, source = note_on(row["iso3"], as_of)
+            return category, f"Border state: {text}", note, source or role_row["source_url"]
         return "other", "", "", "Natural Earth 4.1.0 (public domain)"
 
     described = countries.apply(describe, axis=1, result_type="expand")
@@ -250,7 +260,7 @@ def _battlegroup_layer(
         rows.append(row)
     if not rows:
         return _empty(_BG_COLUMNS), notes
-    frame = pd.DataFrame(rows)
+    frame = _with_contributors(pd.DataFrame(rows), rosters(as_of), names)
     frame["host"] = frame["host_iso3"].map(lambda c: names.get(c, c))
     frame["framework"] = frame["framework_iso3"].map(
         lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
@@ -271,6 +281,21 @@ def _battlegroup_layer(
     frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
     frame["label"] = frame["label"].str.rstrip(" ·")
     return gpd.GeoDataFrame(frame[_BG_COLUMNS], geometry="geometry", crs=WGS84), notes
+
+
+def _with_contributors(
+    frame: pd.DataFrame, by_id: Mapping[str, Roster], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Add each sourced group's contributing nations on the date (none for one of your own)."""
+    found = [by_id.get(bg_id) for bg_id in frame["id"]]
+    frame["contributors"] = [contributors_cell(r) if r else "" for r in found]
+    frame["contributors_text"] = [
+        r.text(dict(names)) if r else "none: a battle group of this scenario only" for r in found
+    ]
+    frame["contributors_as_of"] = [r.as_of if r else "" for r in found]
+    frame["contributors_scope"] = [r.scope if r else "none" for r in found]
+    frame["contributors_source"] = [r.source_url if r else "" for r in found]
+    return frame
 
 
 def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
@@ -305,7 +330,25 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
         hosts=hosts,
         frontier_km=total,
         covered_km=covered,
+        frontier_by_state=frontier_by_state(as_of, hosts),
     )
+
+
+def frontier_text(metrics: Metrics) -> str:
+    """One line on the land frontier with Russia, Belarus and Ukraine apart, and what hosts cover.
+
+    Examples
+    --------
+    >>> m = Metrics(1, 0, 0, ("POL",), 0.0, 0.0, {"UKR": {"km": 1000.0, "covered_km": 400.0}})
+    >>> frontier_text(m)
+    'Land frontier along battle-group hosts: Ukraine 400 of 1,000 km'
+    """
+    names = {"RUS": "Russia", "BLR": "Belarus", "UKR": "Ukraine"}
+    parts = [
+        f"{names.get(state, state)} {v['covered_km']:,.0f} of {v['km']:,.0f} km"
+        for state, v in metrics.frontier_by_state.items()
+    ]
+    return "Land frontier along battle-group hosts: " + " · ".join(parts)
 
 
 def build_scene(
