@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
+from layers.contributors import contributor_matrix
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
 from layers.members import member_codes
@@ -31,7 +32,7 @@ from layers.scenarios import (
     load_presets,
     read_scenario_text,
 )
-from layers.scene import build_scene
+from layers.scene import build_scene, frontier_text
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.compare import compare_html
 from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
@@ -252,6 +253,7 @@ cols[3].metric(
     "for the whole alliance on this date (geodesic, Natural Earth 1:10m; published river "
     "borders are longer).",
 )
+st.caption(markdown_escape(frontier_text(metrics)))
 
 if compare:
     other = _scenario(compare)
@@ -288,11 +290,15 @@ for note in scene.notes:
     st.info(markdown_escape(note))
 
 if not scene.reinforcements_table.empty:
-    with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
+    with st.expander(
+        "Allied reinforcements and NATO planning, early 2022 (incl. those without a place)"
+    ):
         st.dataframe(scene.reinforcements_table, hide_index=True, width="stretch")
 if not scene.buildup_estimates.empty:
     with st.expander("Russian build-up estimates (each with its source)"):
         st.dataframe(scene.buildup_estimates, hide_index=True, width="stretch")
+with st.expander(f"Who contributes where on {as_of} (latest sourced roster of each battle group)"):
+    st.dataframe(contributor_matrix(as_of), width="stretch")
 with st.expander("Sources of this scenario"):
     st.dataframe(
         pd.DataFrame(scenario.sources, columns=["title", "url"]),
