@@ -78,7 +78,13 @@ def frontier_by_state(
     True
     """
     neighbours = tuple(neighbours)
-    table = alliance_frontier(as_of, neighbours, hosts)
+    return totals_by_neighbour(alliance_frontier(as_of, neighbours, hosts), neighbours)
+
+
+def totals_by_neighbour(
+    table: pd.DataFrame, neighbours: Iterable[str] = NEIGHBOURS
+) -> dict[str, dict[str, float]]:
+    """Return :func:`frontier_totals` for each neighbour of an :func:`alliance_frontier` table."""
     out = {}
     for state in neighbours:
         total, covered = frontier_totals(table[table["neighbour"] == state])

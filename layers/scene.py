@@ -31,7 +31,7 @@ from layers.context import (
 )
 from layers.contributors import Roster, contributors_cell, rosters
 from layers.facts import load_table
-from layers.frontier import alliance_frontier, frontier_by_state, frontier_totals
+from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
 from layers.members import member_codes
 from layers.scenarios import LAYER_IDS, Scenario
 from layers.statements import note_on
@@ -322,7 +322,8 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
     """Count battle groups, troops and hosts; measure the frontier the hosts cover."""
     troops = battlegroup_layer["troops_approx"].dropna()
     hosts = tuple(sorted(set(battlegroup_layer["host_iso3"])))
-    total, covered = frontier_totals(alliance_frontier(as_of, FRONTIER_STATES, hosts))
+    table = alliance_frontier(as_of, NEIGHBOURS, hosts)  # one measure for all three states
+    total, covered = frontier_totals(table[table["neighbour"].isin(FRONTIER_STATES)])
     return Metrics(
         battlegroups=len(battlegroup_layer),
         troops=int(troops.sum()),
@@ -330,7 +331,7 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
         hosts=hosts,
         frontier_km=total,
         covered_km=covered,
-        frontier_by_state=frontier_by_state(as_of, hosts),
+        frontier_by_state=totals_by_neighbour(table),
     )
 
 
