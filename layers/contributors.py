@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.dates import parse_as_of
+from geo.dates import parse_as_of, period_start
 from layers.facts import load_table
 from layers.schema import ISO_SEP
 
@@ -44,6 +44,8 @@ class Roster:
     source_url: str = ""
     source_title: str = ""
     source_kind: str = ""
+    #: ``as_of`` as a view of that day shows it: a range ending after the day is cut to its start.
+    as_of_text: str = ""
 
     @property
     def complete(self) -> bool:
@@ -70,7 +72,8 @@ class Roster:
         )
         where = f"{self.source_title}: {self.source_url}" if self.source_title else self.source_url
         return (
-            f"{nations or 'none named'} · {SCOPE_TEXT[self.scope]} · as of {self.as_of} · {where}"
+            f"{nations or 'none named'} · {SCOPE_TEXT[self.scope]} · "
+            f"as of {self.as_of_text or self.as_of} · {where}"
         )
 
 
@@ -95,7 +98,7 @@ def rosters(as_of: str | dt.date | None = None) -> dict[str, Roster]:
             key = (row["as_of"], row["source_url"])
             snapshots.setdefault(row["bg_id"], {}).setdefault(key, []).append(row)
     hosts = load_table("battlegroups")[["id", "host_iso3"]].itertuples(index=False)
-    return {bg_id: _pick(bg_id, host, snapshots.get(bg_id, {})) for bg_id, host in hosts}
+    return {bg_id: _pick(bg_id, host, snapshots.get(bg_id, {}), day) for bg_id, host in hosts}
 
 
 def _records() -> list[dict]:
@@ -103,7 +106,7 @@ def _records() -> list[dict]:
     return load_table("battlegroup_contributors").to_dict("records")
 
 
-def _pick(bg_id: str, host: str, snapshots: dict[tuple[str, str], list[dict]]) -> Roster:
+def _pick(bg_id: str, host: str, snapshots: dict[tuple[str, str], list[dict]], day: str) -> Roster:
     if not snapshots:
         return Roster(bg_id, host, "")
 
@@ -129,7 +132,22 @@ def _pick(bg_id: str, host: str, snapshots: dict[tuple[str, str], list[dict]]) -
         source_url=first["source_url"],
         source_title=first["source_title"],
         source_kind=first["source_kind"],
+        as_of_text=_as_of_text(first["as_of"], day),
     )
+
+
+def _as_of_text(value: str, day: str) -> str:
+    """Cut a range whose end is after ``day`` to its start: a view names no later date.
+
+    Examples
+    --------
+    >>> _as_of_text("2020-11/2022-07", "2022-02-23"), _as_of_text("2020-11/2022-07", "2023-01-01")
+    ('2020-11 or later', '2020-11/2022-07')
+    """
+    start, _, end = value.partition("/")
+    if end and period_start(end).isoformat() > day:
+        return f"{start} or later"
+    return value
 
 
 def contributor_records(as_of: str | dt.date | None = None) -> list[dict[str, object]]:

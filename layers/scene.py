@@ -292,7 +292,7 @@ def _with_contributors(
     frame["contributors_text"] = [
         r.text(dict(names)) if r else "none: a battle group of this scenario only" for r in found
     ]
-    frame["contributors_as_of"] = [r.as_of if r else "" for r in found]
+    frame["contributors_as_of"] = [(r.as_of_text or r.as_of) if r else "" for r in found]
     frame["contributors_scope"] = [r.scope if r else "none" for r in found]
     frame["contributors_source"] = [r.source_url if r else "" for r in found]
     return frame

@@ -54,7 +54,7 @@ def test_exports_carry_contributors_of_every_group_with_a_roster(scenario_id, tm
             assert group["contributors_scope"] == "none"
             continue
         assert group["contributors"].split(";") == list(roster.contributors)
-        assert group["contributors_as_of"] == roster.as_of
+        assert group["contributors_as_of"] in (roster.as_of, roster.as_of_text)
         assert group["contributors_source"].startswith("http")
     table = pyogrio.read_dataframe(to_gpkg(scene, tmp_path / "view.gpkg"), layer="battlegroup")
     by_host = dict(zip(table["iso3"], table["contributors"], strict=True))
@@ -252,3 +252,11 @@ def test_other_allies_and_the_planning_step_are_dated_context():
     assert "dnk_f16_ltu" not in set(reinforcements_table("2022-01-23")["id"])
     plotted = set(reinforcements("2022-02-23")["id"])
     assert not plotted & {"dnk_f16_ltu", "esp_eurofighters_bgr", "nato_dm_planning"}
+
+
+def test_the_2022_view_names_no_later_date_in_its_rosters():
+    scene = _scene("proposal-2022")
+    for text in scene.battlegroups["contributors_text"]:
+        assert all(day <= scene.as_of for day in _dates_named(text)), text
+    poland = scene.battlegroups.set_index("host_iso3").at["POL", "contributors_text"]
+    assert "as of 2020-11 or later" in poland  # a NATO page version dated 2020-11/2022-07
