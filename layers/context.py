@@ -15,6 +15,7 @@ import pandas as pd
 from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
 from layers.schema import URL_SEP
+from layers.statements import known_on
 
 OCCUPIED_COLUMNS = ["id", "name", "since", "label", "source_url", "verified", "geometry"]
 
@@ -43,6 +44,7 @@ def reinforcements_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     day = parse_as_of(as_of)
     table = load_table("reinforcements")
     table = table[[in_effect(d, day) for d in table["announced_date"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
 
@@ -84,6 +86,7 @@ def buildup_areas(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     day = parse_as_of(as_of)
     table = load_table("buildup_areas")
     observed = pd.Series([in_effect(o, day) for o in table["observed"]], index=table.index)
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     return _points(table[observed & table["lat"].notna()], "lat", "lon")
 
 
@@ -98,6 +101,7 @@ def buildup_areas_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     day = parse_as_of(as_of)
     table = load_table("buildup_areas")
     table = table[[in_effect(o, day) for o in table["observed"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
 
@@ -116,7 +120,9 @@ def buildup_estimates(as_of: str | dt.date | None = None) -> pd.DataFrame:
     """
     day = parse_as_of(as_of)
     table = load_table("buildup_estimates")
-    return table[[in_effect(d, day) for d in table["date"]]].reset_index(drop=True)
+    table = table[[in_effect(d, day) for d in table["date"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
+    return table.reset_index(drop=True)
 
 
 def occupied(as_of: str | dt.date | None = None, resolution: str = "display") -> gpd.GeoDataFrame:

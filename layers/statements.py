@@ -9,6 +9,7 @@ member before 2023-04-04.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from geo.dates import parse_as_of, period_start
 from layers.facts import load_table
@@ -51,3 +52,37 @@ def note_on(feature_id: str, as_of: str | dt.date | None = None) -> tuple[str, s
     note = "; ".join(s["text"] for s in held)
     urls = (u.strip() for s in held for u in s["source_url"].split(URL_SEP))
     return (f"{note}." if note else ""), URL_SEP.join(dict.fromkeys(u for u in urls if u))
+
+
+_DATE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d,])")
+_URL = re.compile(r"https?://\S+")
+_CLAUSE_END = re.compile(r"(?<=[;.])\s+")
+
+
+def known_on(text: str, as_of: str | dt.date | None = None) -> str:
+    """Drop the clauses of a free-text note that name a date after ``as_of``.
+
+    Notes of the context tables mix what was known on a day with what came later ("arrived
+    2022-02-11; replaced 2022-04-29"). A clause (ended by ``;`` or ``.``) that names a later
+    year or day is left out; the rest stays word for word. URLs are not read as dates.
+
+    Examples
+    --------
+    >>> known_on("Arrived 2022-02-11; replaced by Aviano F-16s 2022-04-29.", "2022-02-23")
+    'Arrived 2022-02-11.'
+    >>> known_on("Up to eight announced; six deployed by 2022-02-24/25.", "2022-03-01")
+    'Up to eight announced; six deployed by 2022-02-24/25.'
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    day = parse_as_of(as_of)
+    kept = [
+        clause
+        for clause in _CLAUSE_END.split(text)
+        if all(
+            dt.date(int(y), int(m or 1), int(d or 1)) <= day
+            for y, m, d in _DATE.findall(_URL.sub("", clause))
+        )
+    ]
+    note = " ".join(kept)
+    return note[:-1] + "." if note.endswith(";") else note

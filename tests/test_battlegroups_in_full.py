@@ -170,6 +170,28 @@ def test_no_text_of_the_2017_view_names_a_later_date():
     assert late == []
 
 
+@pytest.mark.parametrize("scenario_id", list(load_presets()))
+def test_no_view_names_a_date_after_its_own(scenario_id):
+    scene = _scene(scenario_id)
+    texts = _view_texts(scene)
+    for table in (scene.reinforcements_table, scene.buildup_estimates):
+        for column in table.columns:
+            if "source" not in column:
+                texts += [v for v in table[column] if isinstance(v, str)]
+    late = [(t[:120], d) for t in texts for d in _dates_named(t) if d > scene.as_of]
+    assert late == []
+
+
+def test_a_note_loses_the_clauses_about_later_days():
+    from layers.context import reinforcements_table
+
+    before = reinforcements_table("2022-02-23").set_index("id").at["us_f16_fetesti", "notes"]
+    after = reinforcements_table("2022-06-28").set_index("id").at["us_f16_fetesti", "notes"]
+    assert "2022-04-29" not in before
+    assert before.startswith("Arrived 2022-02-11")
+    assert "2022-04-29" in after
+
+
 def test_2017_tooltips_of_ukraine_belarus_moldova_keep_to_their_date():
     notes = _scene("efp-2017").countries.set_index("iso3")["note"]
     assert "2022" not in notes["UKR"]
