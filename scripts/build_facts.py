@@ -947,7 +947,7 @@ def other_allies_rows() -> tuple[list[dict[str, str]], list[str]]:
 
     Read and quoted by hand (scripts/facts_added/reinforcements_2022.csv): NATO's statement of
     2022-01-24 as carried by wire services, national ministries, and the defence ministers'
-    decision of 2022-02-16. None is plotted: no coordinate of the bases was read.
+    decision of 2022-02-16. Only a row with a coordinate read from a source is plotted.
     """
     rows = read_csv(ADDED / "reinforcements_2022.csv")
     for row in rows:
@@ -958,8 +958,9 @@ def other_allies_rows() -> tuple[list[dict[str, str]], list[str]]:
         "Added from scripts/facts_added/reinforcements_2022.csv: other allies' reinforcements "
         "of January-February 2022 (Denmark, Spain, the Netherlands) and the NATO defence "
         "ministers' planning step of 2022-02-16 (`kind` `planning`, no nation). Each row quotes "
-        "its sources in `notes`; dated by the first sourced day of the announcement. None has a "
-        "sourced coordinate, so none is plotted.",
+        "its sources in `notes`; dated by the first sourced day of the announcement. Only the "
+        "Danish F-16s are plotted (Šiauliai air base, a Wikipedia infobox read via mirrors); "
+        "no coordinate of Graf Ignatievo was read, so the Spanish Eurofighters are listed only.",
     ]
     return rows, log
 

@@ -272,8 +272,11 @@ def test_other_allies_and_the_planning_step_are_dated_context():
         assert row.source_url.startswith("http")
     assert "nato_dm_planning" not in set(reinforcements_table("2022-02-15")["id"])
     assert "dnk_f16_ltu" not in set(reinforcements_table("2022-01-23")["id"])
-    plotted = set(reinforcements("2022-02-23")["id"])
-    assert not plotted & {"dnk_f16_ltu", "esp_eurofighters_bgr", "nato_dm_planning"}
+    plotted = reinforcements("2022-02-23").set_index("id")
+    assert not set(plotted.index) & {"esp_eurofighters_bgr", "nato_dm_planning", "nld_f35_bgr"}
+    siauliai = plotted.loc["dnk_f16_ltu"]  # a sourced coordinate: the air base
+    assert siauliai.geometry.y == pytest.approx(55.894, abs=1e-3)
+    assert "Šiauliai" in siauliai["coord_source"]
 
 
 def test_the_2022_view_names_no_later_date_in_its_rosters():
