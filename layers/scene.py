@@ -335,8 +335,10 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
     )
 
 
-def frontier_text(metrics: Metrics) -> str:
-    """One line on the land frontier with Russia, Belarus and Ukraine apart, and what hosts cover.
+def frontier_text(metrics: Metrics, names: Mapping[str, str] | None = None) -> str:
+    """Return one line on the frontier with Russia, Belarus and Ukraine apart, and what hosts cover.
+
+    ``names`` maps ISO3 to display names (default: the map's).
 
     Examples
     --------
@@ -344,7 +346,7 @@ def frontier_text(metrics: Metrics) -> str:
     >>> frontier_text(m)
     'Land frontier along battle-group hosts: Ukraine 400 of 1,000 km'
     """
-    names = {"RUS": "Russia", "BLR": "Belarus", "UKR": "Ukraine"}
+    names = country_names() if names is None else names
     parts = [
         f"{names.get(state, state)} {v['covered_km']:,.0f} of {v['km']:,.0f} km"
         for state, v in metrics.frontier_by_state.items()
