@@ -35,7 +35,7 @@ from layers.scenarios import (
 from layers.scene import build_scene, frontier_text
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.compare import compare_html
-from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
+from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
 from render.text import markdown_escape
@@ -43,13 +43,6 @@ from render.text import markdown_escape
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 KEY = "fm_"
 CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
-FORMAT_LABELS = {
-    "png": "PNG image",
-    "html": "HTML (offline, interactive)",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-}
-
 st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
 
 
