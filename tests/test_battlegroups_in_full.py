@@ -12,7 +12,7 @@ from layers.diff import diff_scenarios
 from layers.scenarios import get_scenario, load_presets
 from layers.scene import build_scene, frontier_text
 from layers.statements import note_on
-from render.export import to_geojson, to_gpkg
+from render.export_vector import to_geojson, to_gpkg
 from render.folium_map import scene_features
 from render.legend import legend_html
 
