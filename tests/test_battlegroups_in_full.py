@@ -147,7 +147,9 @@ def test_who_contributes_where_matrix():
 
 def _view_texts(scene) -> list[str]:
     """What a reader sees of a view, outside source fields: features, legend, metrics, notes."""
-    texts = [str(legend_html(scene)), frontier_text(scene.metrics), *scene.notes]
+    scenario = scene.scenario
+    texts = [scenario.title, scenario.description, str(legend_html(scene)), *scene.notes]
+    texts.append(frontier_text(scene.metrics))
     for feature in _features(scene):
         for key, value in feature["properties"].items():
             if "source" in key or key in ("coord_source",) or not isinstance(value, str):
