@@ -34,6 +34,7 @@ from layers.facts import load_table
 from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
 from layers.members import member_codes
 from layers.scenarios import LAYER_IDS, Scenario
+from layers.schema import ISO_SEP
 from layers.statements import note_on
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
@@ -78,6 +79,7 @@ _BG_COLUMNS = [
     "note",
     "contributors",
     "contributors_text",
+    "contributors_troops",
     "contributors_as_of",
     "contributors_scope",
     "contributors_source",
@@ -291,6 +293,9 @@ def _with_contributors(
     frame["contributors"] = [contributors_cell(r) if r else "" for r in found]
     frame["contributors_text"] = [
         r.text(dict(names)) if r else "none: a battle group of this scenario only" for r in found
+    ]
+    frame["contributors_troops"] = [
+        ISO_SEP.join(f"{c}={n}" for c, n in r.troops.items()) if r else "" for r in found
     ]
     frame["contributors_as_of"] = [(r.as_of_text or r.as_of) if r else "" for r in found]
     frame["contributors_scope"] = [r.scope if r else "none" for r in found]

@@ -69,6 +69,17 @@ def test_efp_2017_lists_the_sourced_nations():
     assert "HRV" in groups.at["POL", "contributors"].split(";")  # from the 2nd rotation (Oct 2017)
 
 
+def test_exports_carry_per_nation_troops_where_the_source_gives_them():
+    groups = {
+        f["properties"]["iso3"]: f["properties"]
+        for f in _features(_scene("outcome-2022"))
+        if f["properties"]["layer"] == "battlegroup"
+    }
+    slovakia = groups["SVK"]
+    assert slovakia["contributors_scope"] == "planned"
+    assert "DEU=700" in slovakia["contributors_troops"].split(";")
+
+
 def test_tooltip_names_the_contributing_nations():
     layer = scene_features(_scene("efp-2017"))["battlegroups"]
     estonia = next(f for f in layer["features"] if f["properties"]["host"] == "Estonia")
