@@ -33,6 +33,7 @@ from layers.contributors import Roster, contributors_cell, rosters
 from layers.facts import load_table
 from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
 from layers.members import member_codes
+from layers.occupation import occupation_notes
 from layers.scenarios import LAYER_IDS, Scenario
 from layers.schema import ISO_SEP
 from layers.statements import note_on
@@ -118,6 +119,11 @@ class Scene:
     reinforcements_table: pd.DataFrame
     buildup_estimates: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+    #: What a drawn layer knowingly leaves out (``{id, text, source_url}``): the map, the
+    #: legend and every export say it.
+    layer_notes: tuple[Mapping[str, str], ...] = field(default=())
+    #: The user's own line or area (``layers.overlay``), drawn on top; never cached data.
+    overlay: gpd.GeoDataFrame = field(default_factory=lambda: _empty(["geometry"]))
 
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
@@ -390,4 +396,5 @@ def build_scene(
         else pd.DataFrame(),
         buildup_estimates=buildup_estimates(as_of) if "buildup" in on else pd.DataFrame(),
         notes=tuple(notes),
+        layer_notes=tuple(occupation_notes(as_of)) if "occupied" in on else (),
     )
