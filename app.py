@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
+from layers.contributors import contributor_matrix
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
 from layers.members import member_codes
@@ -32,7 +33,7 @@ from layers.scenarios import (
     load_presets,
     read_scenario_text,
 )
-from layers.scene import build_scene
+from layers.scene import build_scene, frontier_text
 from layers.sources import method_markdown
 from layers.strengths import timeline_frame
 from layers.view import BASEMAPS, View, parse_view, view_to_params
@@ -269,6 +270,7 @@ cols[3].metric(
     "for the whole alliance on this date (geodesic, Natural Earth 1:10m; published river "
     "borders are longer).",
 )
+st.caption(markdown_escape(frontier_text(metrics)))
 
 if compare:
     other = _scenario(compare)
@@ -316,7 +318,9 @@ for note in scene.layer_notes:
     st.info(markdown_escape(note["text"]), icon="⚠️")
 
 if not scene.reinforcements_table.empty:
-    with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
+    with st.expander(
+        "Allied reinforcements and NATO planning, early 2022 (incl. those without a place)"
+    ):
         st.dataframe(scene.reinforcements_table, hide_index=True, width="stretch")
 if not scene.buildup_table.empty:
     with st.expander("Russian build-up locations (all, incl. those without a sourced place)"):
@@ -324,6 +328,8 @@ if not scene.buildup_table.empty:
 if not scene.buildup_estimates.empty:
     with st.expander("Russian build-up estimates (each with its source)"):
         st.dataframe(scene.buildup_estimates, hide_index=True, width="stretch")
+with st.expander(f"Who contributes where on {as_of} (latest sourced roster of each battle group)"):
+    st.dataframe(contributor_matrix(as_of), width="stretch")
 with st.expander("Sources and method: conflicts between sources and the choices made"):
     st.markdown(method_markdown())
 with st.expander("Sources of this scenario"):

@@ -30,12 +30,15 @@ from layers.context import (
     reinforcements,
     reinforcements_table,
 )
+from layers.contributors import Roster, contributors_cell, rosters
 from layers.facts import load_table
-from layers.frontier import alliance_frontier, frontier_totals
+from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
 from layers.members import member_codes
 from layers.occupation import occupation_notes
 from layers.scenarios import LAYER_IDS, Scenario
+from layers.schema import ISO_SEP
 from layers.sources import rank_sources
+from layers.statements import note_on
 from layers.strengths import FORMATION_TEXT, SCOPE_TEXT
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
@@ -79,6 +82,12 @@ _BG_COLUMNS = [
     "source",
     "verified",
     "note",
+    "contributors",
+    "contributors_text",
+    "contributors_troops",
+    "contributors_as_of",
+    "contributors_scope",
+    "contributors_source",
     "geometry",
 ]
 
@@ -98,6 +107,8 @@ class Metrics:
     hosts: tuple[str, ...]
     frontier_km: float
     covered_km: float
+    #: Russia, Belarus and Ukraine apart: ``{iso3: {"km": ..., "covered_km": ...}}``.
+    frontier_by_state: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     existing: int = 0
     proposed: int = 0
     hypothetical: int = 0
@@ -112,9 +123,10 @@ class Metrics:
 
         Examples
         --------
-        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, 4, 4, 0, 4000, 4, 0, 0, 0).troops_short()
+        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, existing=4, proposed=4, proposed_troops=4000,
+        ...         proposed_counted=4).troops_short()
         '~4,900 · ~4,000'
-        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, 4).troops_short()
+        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, existing=4).troops_short()
         '~4,600'
         """
         existing = f"~{_round(self.troops):,}" if self.troops_counted else "–"
@@ -130,9 +142,10 @@ class Metrics:
 
         Examples
         --------
-        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, 4, 4, 0, 4000, 4, 0, 0, 0).troops_text()
+        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, existing=4, proposed=4, proposed_troops=4000,
+        ...         proposed_counted=4).troops_text()
         '~4,900 in 4 existing · ~4,000 proposed in 4 (planned sizes)'
-        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, 4, existing_planned=2).troops_text()
+        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, existing=4, existing_planned=2).troops_text()
         '~4,600 in 4 existing (2 of the figures planned sizes)'
         >>> Metrics(0, 0, 0, (), 0.0, 0.0).troops_text()
         'n/a'
@@ -231,8 +244,9 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
                 "belarus": "Belarus, Russia's ally",
                 "partner": "NATO partner, not a member",
             }[category]
-            source = rank_sources(role_row["source_url"])
-            return category, f"Border state: {text}", role_row["notes"], source
+            note, source = note_on(row["iso3"], as_of)
+            source = rank_sources(source or role_row["source_url"])
+            return category, f"Border state: {text}", note, source
         return "other", "", "", "Natural Earth 4.1.0 (public domain)"
 
     described = countries.apply(describe, axis=1, result_type="expand")
@@ -349,7 +363,7 @@ def _battlegroup_layer(
         rows.append(row)
     if not rows:
         return _empty(_BG_COLUMNS), notes
-    frame = pd.DataFrame(rows)
+    frame = _with_contributors(pd.DataFrame(rows), rosters(as_of), names)
     frame["host"] = frame["host_iso3"].map(lambda c: names.get(c, c))
     frame["framework"] = frame["framework_iso3"].map(
         lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
@@ -376,6 +390,24 @@ def _battlegroup_layer(
     frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
     frame["label"] = frame["label"].str.rstrip(" ·")
     return gpd.GeoDataFrame(frame[_BG_COLUMNS], geometry="geometry", crs=WGS84), notes
+
+
+def _with_contributors(
+    frame: pd.DataFrame, by_id: Mapping[str, Roster], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Add each sourced group's contributing nations on the date (none for one of your own)."""
+    found = [by_id.get(bg_id) for bg_id in frame["id"]]
+    frame["contributors"] = [contributors_cell(r) if r else "" for r in found]
+    frame["contributors_text"] = [
+        r.text(dict(names)) if r else "none: a battle group of this scenario only" for r in found
+    ]
+    frame["contributors_troops"] = [
+        ISO_SEP.join(f"{c}={n}" for c, n in r.troops.items()) if r else "" for r in found
+    ]
+    frame["contributors_as_of"] = [(r.as_of_text or r.as_of) if r else "" for r in found]
+    frame["contributors_scope"] = [r.scope if r else "none" for r in found]
+    frame["contributors_source"] = [r.source_url if r else "" for r in found]
+    return frame
 
 
 def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
@@ -406,7 +438,8 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
     """
     layer = battlegroup_layer
     hosts = tuple(sorted(set(layer["host_iso3"])))
-    total, covered = frontier_totals(alliance_frontier(as_of, FRONTIER_STATES, hosts))
+    table = alliance_frontier(as_of, NEIGHBOURS, hosts)  # one measure for all three states
+    total, covered = frontier_totals(table[table["neighbour"].isin(FRONTIER_STATES)])
     sums: dict[str, tuple[int, int, int]] = {}
     for cls in ("existing", "proposed", "hypothetical"):
         part = layer[layer["status_class"] == cls] if len(layer) else layer
@@ -429,7 +462,27 @@ def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metr
         hypothetical_troops=sums["hypothetical"][1],
         hypothetical_counted=sums["hypothetical"][2],
         existing_planned=planned,
+        frontier_by_state=totals_by_neighbour(table),
     )
+
+
+def frontier_text(metrics: Metrics, names: Mapping[str, str] | None = None) -> str:
+    """Return one line on the frontier with Russia, Belarus and Ukraine apart, and what hosts cover.
+
+    ``names`` maps ISO3 to display names (default: the map's).
+
+    Examples
+    --------
+    >>> m = Metrics(1, 0, 0, ("POL",), 0.0, 0.0, {"UKR": {"km": 1000.0, "covered_km": 400.0}})
+    >>> frontier_text(m)
+    'Land frontier along battle-group hosts: Ukraine 400 of 1,000 km'
+    """
+    names = country_names() if names is None else names
+    parts = [
+        f"{names.get(state, state)} {v['covered_km']:,.0f} of {v['km']:,.0f} km"
+        for state, v in metrics.frontier_by_state.items()
+    ]
+    return "Land frontier along battle-group hosts: " + " · ".join(parts)
 
 
 def build_scene(

@@ -54,7 +54,7 @@ SOURCE_KIND: tuple[str, ...] = ("nato", "government", "news", "other")
 ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
 
 #: What a reinforcement sends.
-KIND: tuple[str, ...] = ("troops", "aircraft", "ships")
+KIND: tuple[str, ...] = ("troops", "aircraft", "ships", "planning")
 
 #: What was observed at a Russian build-up area.
 AREA_KIND: tuple[str, ...] = (
@@ -64,6 +64,9 @@ AREA_KIND: tuple[str, ...] = (
     "exercise",
     "garrison",
 )
+
+#: How complete a battle group's list of contributing nations is (``battlegroup_contributors``).
+CONTRIBUTOR_SCOPE: tuple[str, ...] = ("complete", "planned", "partial")
 
 #: Allowed values of every ``verified`` column.
 VERIFIED: tuple[str, ...] = ("yes", "partial")
@@ -228,7 +231,7 @@ TABLES: dict[str, Table] = {
             "reinforcements",
             (
                 Column("id"),
-                Column("nation_iso3", "iso3"),
+                Column("nation_iso3", "iso3", required=False),  # empty: an alliance decision
                 Column("kind", "choice", allowed=KIND),
                 Column("what"),
                 Column("where_name"),
@@ -283,6 +286,36 @@ TABLES: dict[str, Table] = {
                 Column("notes", required=False),
             ),
             key=("id",),
+        ),
+        Table(
+            "battlegroup_contributors",
+            (
+                Column("bg_id"),
+                Column("host_iso3", "iso3"),
+                Column("framework_iso3", "iso3"),
+                Column("as_of", "date_range"),
+                Column("in_effect_from", "day"),
+                Column("scope", "choice", allowed=CONTRIBUTOR_SCOPE),
+                Column("contributor_iso3", "iso3"),
+                Column("troops", "int", required=False),
+                Column("source_url", "urls"),
+                Column("source_title"),
+                Column("source_kind", "choice", allowed=("nato", "government", "news", "other")),
+                Column("note", required=False),
+            ),
+            key=("bg_id", "as_of", "source_url", "contributor_iso3"),
+        ),
+        Table(
+            "statements",
+            (
+                Column("feature_id"),
+                Column("since", "date", required=False),
+                Column("until", "day", required=False),
+                Column("text"),
+                *_src(),
+                Column("basis"),
+            ),
+            key=("feature_id", "since", "text"),
         ),
         Table(
             "border_lengths",

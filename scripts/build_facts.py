@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import re
 import sys
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import facts_strengths
-from facts_upgrades import REPLACED_COLUMNS, improve, read_upgrades, replaced_rows
+from facts_upgrades import REPLACED_COLUMNS, improve, read_upgrades, replaced_rows, swap_urls
 
 from geo.dates import period_start
 
@@ -32,6 +33,9 @@ DEFAULT_SOURCE = REPO.parent / "shared" / "facts"
 DEFAULT_OUT = REPO / "data" / "facts"
 
 LSM_MARK = "eng.lsm.lv"
+#: The Reuters report of 2022-02-15 that the seed copies, in Reuters' words (via Metro US): it
+#: replaces the seed's copy (archyde.com), which source_upgrades.csv replaced.
+REUTERS_2022_02_15 = "https://www.metro.us/nato-to-consider-new/"
 SEP = " | "
 
 
@@ -480,6 +484,8 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     # reinforcements.csv
     improved = improve(upgrades, "deployments_2022.csv", deps_rows)
     reinf = shipped(improved, "deployments_2022.csv", dropped)
+    others, others_log = other_allies_rows()
+    reinf += others
     for row in reinf:
         row["nation_iso3"] = row.pop("nation")
         check_date(row["announced_date"], "deployments_2022.csv")
@@ -487,6 +493,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
             raise BuildError(f"deployments_2022.csv {row['id']}: only one of lat/lon")
     emit("reinforcements.csv", REINFORCEMENTS, reinf)
     log["reinforcements.csv"] = [
+        *others_log,
         "From deployments_2022.csv: `nation` renamed `nation_iso3`; everything else verbatim.",
         "Empty `lat`/`lon` stay empty: those rows (ships, regions, offers, unnamed locations) "
         "have no sourced point and are listed, never plotted or geolocated.",
@@ -587,6 +594,16 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "pair was checked against both countries' Factbook pages and agrees.",
     ]
 
+    contributors, log["battlegroup_contributors.csv"] = contributor_rows(source)
+    emit("battlegroup_contributors.csv", CONTRIBUTORS, contributors)
+    statements, log["statements.csv"] = statement_rows(source, REUTERS_2022_02_15)
+    for row in statements:  # the members' sources as upgraded in members.csv
+        row["source_url"] = swap_urls(upgrades, "nato_members.csv", str(row["source_url"]))
+    log["statements.csv"].append(
+        "Member sources in `source_url` are those of members.csv, after the source upgrades."
+    )
+    emit("statements.csv", STATEMENTS, statements)
+
     # replaced_sources.csv
     emit("replaced_sources.csv", REPLACED_COLUMNS, replaced_rows(upgrades))
     log["replaced_sources.csv"] = [
@@ -616,6 +633,206 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
             ]
     (out / "README.md").write_text(_readme(log, counts, dropped), encoding="utf-8")
     return counts
+
+
+# -- issue 15: contributors, dated statements, other allies' reinforcements --------------------
+# Self-contained: each function reads the compiled tables (and the editorial tables in
+# scripts/facts_added/, which say how a note is split or a roster judged) and returns rows.
+
+ADDED = Path(__file__).resolve().parent / "facts_added"
+CONTRIBUTORS = [
+    "bg_id",
+    "host_iso3",
+    "framework_iso3",
+    "as_of",
+    "in_effect_from",
+    "scope",
+    "contributor_iso3",
+    "troops",
+    "source_url",
+    "source_title",
+    "source_kind",
+    "note",
+]
+STATEMENTS = ["feature_id", "since", "until", "text", "source_url", "verified", "basis"]
+_MEMBER_ITEM = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z]+)*) \(([\d,]+)(?: km)?\)")
+
+
+def period_end(value: str) -> str:
+    """Return the last day of a YYYY, YYYY-MM or YYYY-MM-DD date, as YYYY-MM-DD."""
+    start = period_start(value)
+    if len(value) == 10:
+        return start.isoformat()
+    if len(value) == 4:
+        return f"{value}-12-31"
+    nxt = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return (nxt - dt.timedelta(days=1)).isoformat()
+
+
+def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
+    """Return battlegroup_contributors.csv rows and the README lines that explain them.
+
+    A snapshot is the set of rows with one host, date and source. It counts from the LAST day of
+    its period (a roster dated only "2022" may describe December), a range from the last day of
+    its start. ``scope`` is ``planned`` where the compiled note says so, ``partial`` where
+    scripts/facts_added/contributor_scopes.csv judges the list incomplete, else ``complete``.
+    """
+    bgs = {r["host_iso3"]: r["id"] for r in read_csv(source / "battlegroups.csv")}
+    rows = read_csv(source / "battlegroup_contributors.csv")
+    judged = read_csv(ADDED / "contributor_scopes.csv")
+    used = [0] * len(judged)
+    out: list[dict[str, object]] = []
+    for row in rows:
+        host, as_of = row["host_iso3"], row["as_of"]
+        if host not in bgs:
+            raise BuildError(f"battlegroup_contributors.csv: unknown host {host}")
+        start = as_of.split("/")[0]
+        check_date(start, "battlegroup_contributors.csv")
+        scope = "planned" if re.search(r"\bPLANNED\b|^Planned", row["note"]) else "complete"
+        for i, j in enumerate(judged):
+            if (j["host_iso3"], j["as_of"]) == (host, as_of) and j["url_contains"] in row[
+                "source_url"
+            ]:
+                scope, used[i] = j["scope"], used[i] + 1
+        if row["troops"] and not row["troops"].isdigit():
+            raise BuildError(f"battlegroup_contributors.csv: troops {row['troops']!r}")
+        out.append(
+            {
+                "bg_id": bgs[host],
+                "host_iso3": host,
+                "framework_iso3": row["framework_iso3"],
+                "as_of": as_of,
+                "in_effect_from": period_end(start),
+                "scope": scope,
+                "contributor_iso3": row["contributor_iso3"],
+                "troops": row["troops"],
+                "source_url": row["source_url"],
+                "source_title": row["source_title"],
+                "source_kind": row["source_kind"],
+                "note": row["note"],
+            }
+        )
+    stale = [j for j, n in zip(judged, used, strict=True) if not n]
+    if stale:
+        raise BuildError(f"contributor_scopes.csv: no snapshot for {stale[0]}")
+    log = [
+        "One row per contributing nation per snapshot, from the compiled "
+        "battlegroup_contributors.csv (host and framework nations are not contributors). "
+        "Added `bg_id` (by host), `in_effect_from` and `scope`; the compiled `quote` column is "
+        "not shipped (the quotes stay in the compiled table with their URLs).",
+        "`in_effect_from` is the LAST day of the snapshot's period: a roster dated only by year "
+        "or month may describe its last day (the undated 2022 lists name North Macedonia, which "
+        "joined in July), so a map shows it only once the whole period has passed. A range "
+        "`start/end` counts from the last day of `start`.",
+        "`scope`: `planned` where the compiled note says PLANNED or Planned (pledges, cabinet "
+        "decisions); `partial` where scripts/facts_added/contributor_scopes.csv names the "
+        'snapshot with a reason (one nation\'s own contribution, "such as", a cut-off copy); '
+        "else `complete` (the source's list as read).",
+        "On a date, each battle group shows its latest snapshot that is not partial; only if "
+        "there is none, its latest partial one (layers/contributors.py).",
+    ]
+    return out, log
+
+
+def statement_rows(source: Path, seed_url: str) -> tuple[list[dict[str, object]], list[str]]:
+    """Return statements.csv: the border states' notes split into dated statements.
+
+    scripts/facts_added/statements.csv gives each statement with the text it rests on
+    (``evidence``, which must occur in the compiled note) and the date it holds from. ``since``
+    ``members`` expands the note's list of NATO neighbours into one statement per span of
+    membership, so no map calls a state a member before it joined.
+    """
+    notes = {
+        ("RUS-KGD" if r["role"] == "russia_exclave" else r["iso3"]): r
+        for r in read_csv(source / "border_states.csv")
+    }
+    members = {r["name"]: r for r in read_csv(source / "nato_members.csv")}
+    out: list[dict[str, object]] = []
+    for spec in read_csv(ADDED / "statements.csv"):
+        row = notes[spec["feature_id"]]
+        if spec["evidence"] not in row["notes"]:
+            raise BuildError(f"statements.csv: {spec['evidence']!r} not in {spec['feature_id']}")
+        url = {"": row["source_url"], "seed": seed_url}.get(spec["source_url"], spec["source_url"])
+        base = {
+            "feature_id": spec["feature_id"],
+            "until": "",
+            "source_url": url,
+            "verified": "yes",
+            "basis": spec["basis"],
+        }
+        if spec["since"] != "members":
+            check_date(spec["since"], "statements.csv")
+            out.append({**base, "since": spec["since"], "text": spec["text"]})
+            continue
+        items = _MEMBER_ITEM.findall(spec["evidence"])
+        joined = sorted({members[name]["accession_date"] for name, _ in items})
+        for i, day in enumerate(joined):
+            listed = [
+                f"{name} ({km} km)" if n == 0 else f"{name} ({km})"
+                for n, (name, km) in enumerate(
+                    (name, km) for name, km in items if members[name]["accession_date"] <= day
+                )
+            ]
+            until = ""
+            if i + 1 < len(joined):
+                until = (period_start(joined[i + 1]) - dt.timedelta(days=1)).isoformat()
+            sources = SEP.join(
+                dict.fromkeys(
+                    [url]
+                    + [
+                        members[name]["source_url"]
+                        for name, _ in items
+                        if members[name]["accession_date"] <= day
+                    ]
+                )
+            )
+            out.append(
+                {
+                    **base,
+                    "since": day,
+                    "until": until,
+                    "text": spec["text"].format(members=", ".join(listed)),
+                    "source_url": sources,
+                }
+            )
+    log = [
+        "The `notes` of border_states.csv split into statements, each with the date it holds "
+        "from (`since`; empty for undated geography and standing status) and, where it stops "
+        "holding, the last day (`until`). A view shows a statement only from `since` on, so a "
+        "map of 2017 does not speak of 2022. The split, the evidence each text rests on (checked "
+        "against the compiled note) and why each date was chosen (`basis`) are in "
+        "scripts/facts_added/statements.csv.",
+        'Russia\'s "Land borders with NATO members ..." becomes one statement per span of '
+        "membership: a neighbour is called a member from its accession date (members.csv) on, "
+        "e.g. Finland from 2023-04-04.",
+        "Texts are the compiled notes' words, lightly edited: an attribution such as "
+        '"(The National, 2023)" or "(Factbook 2025)" moved to the source or the basis, the '
+        "Factbook edition kept where it dates a figure.",
+    ]
+    return out, log
+
+
+def other_allies_rows() -> tuple[list[dict[str, str]], list[str]]:
+    """Return the other allies' reinforcements and the planning step of early 2022.
+
+    Read and quoted by hand (scripts/facts_added/reinforcements_2022.csv): NATO's statement of
+    2022-01-24 as carried by wire services, national ministries, and the defence ministers'
+    decision of 2022-02-16. Only a row with a coordinate read from a source is plotted.
+    """
+    rows = read_csv(ADDED / "reinforcements_2022.csv")
+    for row in rows:
+        check_date(row["announced_date"], "reinforcements_2022.csv")
+        if not row["notes"] or not row["source_url"]:
+            raise BuildError(f"reinforcements_2022.csv {row['id']}: no quote or source")
+    log = [
+        "Added from scripts/facts_added/reinforcements_2022.csv: other allies' reinforcements "
+        "of January-February 2022 (Denmark, Spain, the Netherlands) and the NATO defence "
+        "ministers' planning step of 2022-02-16 (`kind` `planning`, no nation). Each row quotes "
+        "its sources in `notes`; dated by the first sourced day of the announcement. Only the "
+        "Danish F-16s are plotted (Šiauliai air base, a Wikipedia infobox read via mirrors); "
+        "no coordinate of Graf Ignatievo was read, so the Spanish Eurofighters are listed only.",
+    ]
+    return rows, log
 
 
 def _events_log(status_events: list[Event], rows: list[dict[str, object]]) -> list[str]:
@@ -690,11 +907,14 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "replaced_sources.csv": "source_upgrades.csv, scripts/facts_src/source_upgrades.yaml",
         "battlegroup_strengths.csv": "battlegroup_strengths.csv, battlegroups.csv, "
         "scripts/facts_src/battlegroup_strengths.yaml",
-        "reinforcements.csv": "deployments_2022.csv",
+        "reinforcements.csv": "deployments_2022.csv, scripts/facts_added/reinforcements_2022.csv",
         "buildup_estimates.csv": "russian_buildup.csv",
         "buildup_areas.csv": "buildup_areas.csv",
         "crimea.csv": "crimea.csv",
         "border_lengths.csv": "border_lengths.csv",
+        "battlegroup_contributors.csv": "battlegroup_contributors.csv, "
+        "scripts/facts_added/contributor_scopes.csv",
+        "statements.csv": "border_states.csv, nato_members.csv, scripts/facts_added/statements.csv",
     }
     for name, lines in log.items():
         out += [f"## {name}", "", f"Rows: {counts[name]}. From: {sources[name]}.", ""]

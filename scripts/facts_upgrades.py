@@ -169,3 +169,20 @@ def replaced_rows(upgrades: Upgrades) -> list[dict[str, str]]:
                     }
                 )
     return sorted(out, key=lambda r: (r["domain"], r["old_url"], r["upgrade"]))
+
+
+def swap_urls(upgrades: Upgrades, name: str, cell: str) -> str:
+    """Replace in a ``" | "`` cell each old URL an upgrade of table ``name`` replaced.
+
+    For rows derived from that table elsewhere (e.g. statements quoting the members' sources).
+    """
+    mapping: dict[str, list[str]] = {}
+    for up in upgrades.rows:
+        rule = upgrades.rules["upgrades"][up["row_key"]]
+        if rule["file"] == name and rule["mode"] == "replace" and up["new_url"] != NONE_FOUND:
+            for old in _urls(up["old_url"]):
+                mapping.setdefault(old, []).extend(_urls(up["new_url"]))
+    out: list[str] = []
+    for url in (u.strip() for u in cell.split("|") if u.strip()):
+        out.extend(mapping.get(url, [url]))
+    return SEP.join(dict.fromkeys(out))

@@ -133,3 +133,12 @@ def test_hosts_offered_are_members_on_the_date():
     assert "POL" in hosts
     assert "FIN" not in hosts  # joined 2023: cannot host a battle group in 2017
     assert "UKR" not in hosts
+
+
+def test_frontier_line_and_who_contributes_where():
+    at = run_app(scenario="efp-2017")
+    assert any("Ukraine" in c.value and "Belarus" in c.value for c in at.caption)
+    expander = next(e for e in at.expander if e.label.startswith("Who contributes where"))
+    (table,) = expander.dataframe
+    assert "EST" in table.value.columns
+    assert table.value.at["France (FRA)", "EST"] == "✓"
