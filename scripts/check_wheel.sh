@@ -8,6 +8,7 @@ export PIP_CACHE_DIR="$PWD/.cache/pip" UV_CACHE_DIR="$PWD/.cache/uv" UV_LINK_MOD
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+rm -rf build  # setuptools' staging folder: a file deleted from the tree may linger there
 .venv/bin/python -m pip wheel -q --no-deps -w "$work/dist" .
 python3 -m venv "$work/venv"
 .venv/bin/uv pip install -q --python "$work/venv/bin/python" "$work"/dist/flankmap-*.whl
