@@ -32,7 +32,7 @@ from layers.context import (
 from layers.facts import load_table
 from layers.frontier import alliance_frontier, frontier_totals
 from layers.members import member_codes
-from layers.scenarios import LAYER_IDS, Scenario
+from layers.scenarios import LAYER_IDS, RefEntry, Scenario
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
 STATUS_CLASS = {
@@ -147,13 +147,11 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     return out[_COUNTRY_COLUMNS]
 
 
-def _override_is_newer(
-    entry: Mapping[str, Any], troops: Any, troops_as_of: Any, as_of: dt.date
-) -> bool:
+def _override_is_newer(entry: RefEntry, troops: Any, troops_as_of: Any, as_of: dt.date) -> bool:
     """Whether a scenario's own sourced troop figure replaces the fact record's on ``as_of``."""
-    if "troops_approx" not in entry:
+    if entry.troops_source is None:
         return False
-    override_date = entry.get("troops_as_of")
+    override_date = entry.troops_as_of
     if override_date is None:
         return True
     if period_start(override_date) > as_of:
@@ -195,20 +193,21 @@ def _battlegroup_layer(
     rows: list[dict[str, Any]] = []
     points = host_points()
     for entry in scenario.battlegroups:
-        if "ref" in entry:
-            ref = entry["ref"]
+        if isinstance(entry, RefEntry):
+            ref = entry.ref
             if ref not in facts.index:
                 notes.append(f"Battle group {ref} has no record on or before {as_of}; not shown.")
                 continue
             fact = facts.loc[ref]
-            status = entry.get("status", fact["status"])
-            since = "" if "status" in entry else fact["status_date"]
-            framework_iso3 = entry.get("framework", fact["framework_iso3"]) or ""
+            status = entry.status or fact["status"]
+            since = "" if entry.status else fact["status_date"]
+            framework = fact["framework_iso3"] if entry.framework is None else entry.framework
+            framework_iso3 = framework or ""
             troops, troops_as_of = fact["troops_approx"], fact["troops_as_of"]
             sources = [fact["source_url"]]
             if _override_is_newer(entry, troops, troops_as_of, as_of):
-                troops, troops_as_of = entry["troops_approx"], entry.get("troops_as_of", "")
-                sources.append(entry["troops_source"])
+                troops, troops_as_of = entry.troops_approx, entry.troops_as_of or ""
+                sources.append(entry.troops_source)
             base, location, where = _placement(fact, status, points)
             row = {
                 "id": ref,
@@ -222,29 +221,29 @@ def _battlegroup_layer(
                 "location": location,
                 "source": _join_sources(sources),
                 "verified": fact["verified"],
-                "note": entry.get("note", ""),
+                "note": entry.note or "",
                 "geometry": where,
             }
         else:
-            host = entry["host"]
+            host = entry.host
             if host not in points:
                 raise InputError(
-                    f"battle group {entry['id']!r}: unknown host {host!r}; use an ISO alpha-3 "
+                    f"battle group {entry.id!r}: unknown host {host!r}; use an ISO alpha-3 "
                     "code of a country on the map"
                 )
             row = {
-                "id": entry["id"],
+                "id": entry.id,
                 "host_iso3": host,
-                "framework_iso3": entry.get("framework") or "",
+                "framework_iso3": entry.framework or "",
                 "status": "hypothetical",
                 "since": "",
-                "troops_approx": entry.get("troops_approx"),
-                "troops_as_of": entry.get("troops_as_of", "scenario"),
+                "troops_approx": entry.troops_approx,
+                "troops_as_of": entry.troops_as_of or "scenario",
                 "base": "hypothetical: drawn at the host country's centre",
                 "location": "host_point",
-                "source": entry["source"],
+                "source": entry.source,
                 "verified": "hypothetical",
-                "note": entry.get("note", "") or entry.get("name", ""),
+                "note": entry.note or entry.name or "",
                 "geometry": points[host],
             }
         rows.append(row)
@@ -275,9 +274,10 @@ def _battlegroup_layer(
 
 def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
     columns = ["iso3", "name", "status", "source", "geometry"]
-    if not scenario.demand:
+    demand = scenario.demand
+    if demand is None:
         return _empty(columns)
-    cutoff = period_start(scenario.demand["joined_after"])
+    cutoff = period_start(demand.joined_after)
     members = load_table("members")
     dates = members["accession_date"].map(period_start)
     joined = members[(dates > cutoff) & (dates <= as_of)]
@@ -285,11 +285,11 @@ def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
     area = countries[countries["iso3"].isin(joined["iso3"])][["iso3", "name", "geometry"]].copy()
     accession = dict(zip(joined["iso3"], joined["accession_date"], strict=True))
     area["status"] = [
-        f"Joined NATO {accession[c]}, after {scenario.demand['joined_after']}: "
-        f"{scenario.demand.get('label', 'covered by the demand')}"
+        f"Joined NATO {accession[c]}, after {demand.joined_after}: "
+        f"{demand.label or 'covered by the demand'}"
         for c in area["iso3"]
     ]
-    area["source"] = scenario.demand["source"]
+    area["source"] = demand.source
     return area[columns]
 
 

@@ -73,7 +73,7 @@ def _caption(scene: Scene, chars: int) -> str:
     """Return the attribution and the sites of every fact shown, by layer, wrapped to ``chars``."""
     countries = scene.countries[scene.countries["category"] != "other"]
     groups = {
-        "Scenario": [s.get("url") for s in scene.scenario.sources],
+        "Scenario": [s.url for s in scene.scenario.sources],
         "Battle groups": _column(scene.battlegroups, "source"),
         "Membership and border states": _column(countries, "source"),
         "Other layers": [

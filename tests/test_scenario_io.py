@@ -16,7 +16,6 @@ from layers.scenario_io import (
     as_custom,
     read_scenario_bytes,
     read_scenario_file,
-    scenario_schema,
     scenario_to_dict,
     scenario_to_yaml,
     with_battlegroup_changed,
@@ -29,6 +28,7 @@ from layers.scenarios import (
     parse_scenario,
     read_scenario_text,
     scenario_dir,
+    scenario_schema,
 )
 
 KNOWN = frozenset({"bg_est", "bg_rou"})
@@ -59,7 +59,7 @@ BAD = {
     "entry not a mapping": (_text(_doc("bg_est")), ["battlegroups[0]", "mapping", "str"]),
     "troops a text": (
         _text(_doc({**CUSTOM, "troops": "many"})),
-        ["battlegroups[0].troops_approx", "whole number", "'many'"],
+        ["battlegroups[0].troops", "whole number", "'many'"],
     ),
     "troops and alias": (
         _text(_doc({**CUSTOM, "troops": 5, "troops_approx": 5})),
@@ -152,12 +152,21 @@ def test_an_alias_bomb_is_not_expanded_in_the_message():
     assert len(str(err.value)) < 300
 
 
+def test_a_self_referencing_alias_is_one_clear_error():
+    with pytest.raises(ScenarioError, match=r"upload\.yaml: missing key\(s\) id, title"):
+        read_scenario_text("a: &a [*a, *a]\n", "upload.yaml")
+    with pytest.raises(ScenarioError, match=r"battlegroups\[0\] must be a mapping, got list"):
+        read_scenario_text(
+            _text(_doc())[: -len("battlegroups: []\n")] + "battlegroups: &b [*b]\n", "u.yaml"
+        )
+
+
 def test_custom_entry_needs_only_host_and_source():
     scenario = parse_scenario(_doc({"host": "rou", "source": "user hypothesis"}), "upload.yaml")
     (entry,) = scenario.battlegroups
-    assert entry["host"] == "ROU"
-    assert entry["id"] == "custom_rou_1"
-    assert entry["status"] == "hypothetical"
+    assert entry.host == "ROU"
+    assert entry.id == "custom_rou_1"
+    assert entry.status == "hypothetical"
 
 
 def test_derived_ids_are_stable_and_skip_taken_ones():
@@ -167,29 +176,28 @@ def test_derived_ids_are_stable_and_skip_taken_ones():
         {"host": "ROU", "source": "c"},
         {"host": "BGR", "source": "d"},
     )
-    ids = [e["id"] for e in parse_scenario(doc, "upload.yaml").battlegroups]
+    ids = [e.id for e in parse_scenario(doc, "upload.yaml").battlegroups]
     assert ids == ["custom_rou_1", "custom_rou_2", "custom_rou_3", "custom_bgr_1"]
-    assert ids == [e["id"] for e in parse_scenario(doc, "upload.yaml").battlegroups]
+    assert ids == [e.id for e in parse_scenario(doc, "upload.yaml").battlegroups]
 
 
 def test_troops_is_an_alias_of_troops_approx():
     scenario = parse_scenario(_doc({**CUSTOM, "troops": 800}), "upload.yaml")
-    assert scenario.battlegroups[0]["troops_approx"] == 800
-    assert "troops" not in scenario.battlegroups[0]
+    assert scenario.battlegroups[0].troops_approx == 800
     ref = parse_scenario(
         _doc({"ref": "bg_rou", "troops": 900, "troops_source": "https://example.org"}), "u.yaml"
     )
-    assert ref.battlegroups[0]["troops_approx"] == 900
+    assert ref.battlegroups[0].troops_approx == 900
 
 
 def test_host_that_joined_by_the_date_is_allowed():
     scenario = parse_scenario(_doc({**CUSTOM, "host": "FIN"}, as_of="2023-04-04"), "upload.yaml")
-    assert scenario.battlegroups[0]["host"] == "FIN"
+    assert scenario.battlegroups[0].host == "FIN"
 
 
 def test_framework_codes_are_normalised():
     scenario = parse_scenario(_doc({**CUSTOM, "framework": "fra; deu"}), "upload.yaml")
-    assert scenario.battlegroups[0]["framework"] == "FRA;DEU"
+    assert scenario.battlegroups[0].framework == "FRA;DEU"
 
 
 def test_html_is_kept_as_text(hostile_text):
@@ -202,7 +210,7 @@ def test_html_is_kept_as_text(hostile_text):
     assert scenario.title == hostile_text == "<script>alert(1)</script>"
     assert scenario.description == hostile_text
     entry = scenario.battlegroups[0]
-    assert (entry["name"], entry["note"], entry["source"]) == (hostile_text,) * 3
+    assert (entry.name, entry.note, entry.source) == (hostile_text,) * 3
 
 
 # --- writing scenarios back ------------------------------------------------------------------
@@ -323,10 +331,37 @@ def test_bad_documents_fail_the_schema_and_the_parser(validator, doc):
         parse_scenario(doc, "u.yaml", KNOWN)
 
 
+#: Errors only code can find: dates, facts, uniqueness. The schema must accept these documents,
+#: so each rule lives in one place; it must refuse every other bad document.
+NEEDS_FACTS = {
+    "unknown ISO code",
+    "unknown framework code",
+    "host UKR, never a member",
+    "host FIN before it joined",
+    "host off the map",
+    "framework SWE before it joined",
+    "framework override outside the alliance",
+    "date out of range",
+    "duplicate ids",
+    "duplicate of a ref",
+}
+NOT_A_DOCUMENT = {"invalid YAML", "over 1 MB"}
+
+
+@pytest.mark.parametrize("name", sorted(set(BAD) - NOT_A_DOCUMENT))
+def test_every_error_example_is_the_schemas_or_needs_facts(validator, name):
+    doc = _json(yaml.safe_load(BAD[name][0]))
+    errors = list(validator.iter_errors(doc))
+    if name in NEEDS_FACTS:
+        assert errors == [], "a rule checked by both the schema and the code"
+    else:
+        assert errors, "a shape rule missing from the schema"
+
+
 def test_a_minimal_custom_document_meets_the_schema(validator):
     doc = _doc({"host": "ROU", "source": "user hypothesis", "troops": 500})
     assert list(validator.iter_errors(doc)) == []
-    assert parse_scenario(doc, "u.yaml").battlegroups[0]["troops_approx"] == 500
+    assert parse_scenario(doc, "u.yaml").battlegroups[0].troops_approx == 500
 
 
 # --- reading files ---------------------------------------------------------------------------
@@ -377,7 +412,7 @@ def test_read_bytes_checks_refs_and_size():
 def test_toggle_off_and_on_restores_the_preset():
     preset = get_scenario("proposal-2022")
     without = with_battlegroup_toggled(preset, "bg_svk", on=False)
-    assert "bg_svk" not in {e.get("ref") for e in without.battlegroups}
+    assert "bg_svk" not in {e.id for e in without.battlegroups}
     assert without.kind == "hypothetical"
     assert preset.kind == "proposal"  # the input is never changed
     again = with_battlegroup_toggled(without, "bg_svk", on=True)
@@ -387,7 +422,7 @@ def test_toggle_off_and_on_restores_the_preset():
 
 def test_toggle_adds_a_sourced_group_in_fact_order():
     s = with_battlegroup_toggled(get_scenario("efp-2017"), "bg_rou", on=True)
-    assert [e["ref"] for e in s.battlegroups] == ["bg_est", "bg_lva", "bg_ltu", "bg_pol", "bg_rou"]
+    assert [e.ref for e in s.battlegroups] == ["bg_est", "bg_lva", "bg_ltu", "bg_pol", "bg_rou"]
 
 
 def test_toggle_without_change_is_an_equal_copy():
@@ -407,8 +442,8 @@ def test_change_status_and_framework():
     s = with_battlegroup_changed(
         get_scenario("proposal-2022"), "bg_hun", status="established", framework="hun"
     )
-    entry = next(e for e in s.battlegroups if e.get("ref") == "bg_hun")
-    assert (entry["status"], entry["framework"]) == ("established", "HUN")
+    entry = next(e for e in s.battlegroups if e.id == "bg_hun")
+    assert (entry.status, entry.framework) == ("established", "HUN")
     assert s.kind == "hypothetical"
 
 
@@ -433,7 +468,7 @@ def test_change_a_group_not_in_the_scenario():
 def test_scenario_only_group_stays_hypothetical():
     s = get_scenario("fallback-romania")
     changed = with_battlegroup_changed(s, "fallback_rou", framework="DEU")
-    assert changed.battlegroups[-1]["framework"] == "DEU"
+    assert changed.battlegroups[-1].framework == "DEU"
     with pytest.raises(ScenarioError, match="always 'hypothetical'"):
         with_battlegroup_changed(s, "fallback_rou", status="established")
 
@@ -443,16 +478,16 @@ def test_add_hypothetical_group():
         get_scenario("proposal-2022"), "pol", "GBR;USA", troops=1200, note="second group"
     )
     entry = s.battlegroups[-1]
-    assert entry["id"] == "custom_pol_1"
-    assert entry["host"] == "POL"
-    assert entry["framework"] == "GBR;USA"
-    assert entry["status"] == "hypothetical"
-    assert entry["source"] == USER_SOURCE
-    assert entry["troops_approx"] == 1200
+    assert entry.id == "custom_pol_1"
+    assert entry.host == "POL"
+    assert entry.framework == "GBR;USA"
+    assert entry.status == "hypothetical"
+    assert entry.source == USER_SOURCE
+    assert entry.troops_approx == 1200
     assert s.kind == "hypothetical"
     twice = with_hypothetical_battlegroup(s, "POL", None)
-    assert twice.battlegroups[-1]["id"] == "custom_pol_2"
-    assert "framework" not in twice.battlegroups[-1]
+    assert twice.battlegroups[-1].id == "custom_pol_2"
+    assert twice.battlegroups[-1].framework is None
 
 
 @pytest.mark.parametrize(
@@ -522,5 +557,5 @@ def test_the_readme_example_is_a_valid_scenario(validator):
     section = readme.split("## Custom scenarios", 1)[1]
     example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
     scenario = read_scenario_bytes(example.encode(), "README.md")
-    assert scenario.battlegroups[-1]["id"] == "custom_fin_1"
+    assert scenario.battlegroups[-1].id == "custom_fin_1"
     assert list(validator.iter_errors(_json(yaml.safe_load(example)))) == []
