@@ -26,7 +26,10 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from geo.dates import period_start
 
 #: Battle-group status, in the order a battle group moves through them.
 STATUS: tuple[str, ...] = ("considered", "offered_lead", "proposed", "established", "brigade")
@@ -98,18 +101,37 @@ class Column:
         return text if self.required else f"{text}, or empty"
 
 
+#: A check across the cells of one row (stripped text by column name, every cell already valid):
+#: returns what is wrong and what is allowed, or ``None`` for a good row.
+RowRule = Callable[[Mapping[str, str]], str | None]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Each value of ``column`` names a row of table ``table`` by its ``key`` (a ``noun``)."""
+
+    column: str
+    table: str
+    key: str
+    noun: str
+
+
 @dataclass(frozen=True)
 class Table:
     """One fact table: ``data/facts/<name>.csv``.
 
     ``key`` names the columns whose values must be unique together (and the first of them names
-    a row in error messages); ``point`` names its latitude/longitude columns, if any.
+    a row in error messages); ``point`` names its latitude/longitude columns, if any (a row has
+    both or neither); ``rows`` are its checks across the cells of a row; ``refs`` its columns
+    that name rows of another table.
     """
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     point: tuple[str, str] | None = None
+    rows: tuple[RowRule, ...] = ()
+    refs: tuple[Ref, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -126,6 +148,45 @@ class Table:
 
 def _src() -> tuple[Column, Column]:
     return Column("source_url", "urls"), Column("verified", "verified")
+
+
+def _effect_within_date(row: Mapping[str, str]) -> str | None:
+    date, start = row["date"], row["in_effect_from"]
+    if start[: len(date)] != date:
+        return (
+            f"in_effect_from {start!r} is outside the period of date {date!r}; "
+            "allowed: a day within that period"
+        )
+    return None
+
+
+def _troops_dated(row: Mapping[str, str]) -> str | None:
+    if bool(row["troops_approx"]) != bool(row["troops_as_of"]):
+        return "troops_approx and troops_as_of must be given together; allowed: both or neither"
+    if row["troops_as_of"] and period_start(row["troops_as_of"]) > period_start(
+        row["in_effect_from"]
+    ):
+        return (
+            f"troops_as_of {row['troops_as_of']!r} is after in_effect_from "
+            f"{row['in_effect_from']!r}; allowed: a figure dated on or before the event"
+        )
+    return None
+
+
+def _high_not_below_low(row: Mapping[str, str]) -> str | None:
+    high, low = row["troops_high"], row["troops_low"]
+    if high and int(high) < int(low):
+        return (
+            f"troops_high {high} is below troops_low {low}; allowed: high >= low, "
+            "or empty for 'more than low'"
+        )
+    return None
+
+
+def _pair_in_order(row: Mapping[str, str]) -> str | None:
+    if not row["a"] < row["b"]:
+        return f"pair {row['a']}-{row['b']} is not in order; allowed: a < b alphabetically"
+    return None
 
 
 TABLES: dict[str, Table] = {
@@ -185,6 +246,8 @@ TABLES: dict[str, Table] = {
                 *_src(),
             ),
             key=("bg_id", "date", "status", "framework_iso3", "troops_approx"),
+            rows=(_effect_within_date, _troops_dated),
+            refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
         ),
         Table(
             "reinforcements",
@@ -218,6 +281,7 @@ TABLES: dict[str, Table] = {
                 Column("notes", required=False),
             ),
             key=("date", "who", "troops_low"),
+            rows=(_high_not_below_low,),
         ),
         Table(
             "buildup_areas",
@@ -259,6 +323,7 @@ TABLES: dict[str, Table] = {
                 Column("verified", "verified"),
             ),
             key=("a", "b"),
+            rows=(_pair_in_order,),
         ),
     )
 }

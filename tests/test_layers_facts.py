@@ -343,6 +343,12 @@ def test_broken_row_is_named(facts_copy, name, change, message):
     assert "\n" not in str(err.value)
 
 
+def test_a_newline_inside_a_quoted_field_is_kept(facts_copy):
+    edit(facts_copy / "crimea.csv", _set(0, "notes", "first line\nsecond line, with a comma"))
+    assert '"first line\nsecond line, with a comma"' in (facts_copy / "crimea.csv").read_text()
+    assert load_table("crimea").loc[0, "notes"] == "first line\nsecond line, with a comma"
+
+
 def test_missing_column(facts_copy):
     def drop(rows):
         for row in rows:
