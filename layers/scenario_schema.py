@@ -140,8 +140,45 @@ def _as_json(value: Any, seen: dict[int, Any]) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+#: Most values a document may hold once YAML aliases are expanded (a 1 MB file of plain YAML
+#: holds far fewer). Beyond it jsonschema would spend minutes spelling out the value it refuses.
+MAX_VALUES = 100_000
+
+
+def _size(value: Any, sizes: dict[int, int]) -> int:
+    """Count the values in ``value`` as if its aliases were expanded (each part measured once)."""
+    if id(value) not in sizes:
+        sizes[id(value)] = 1  # a part that contains itself counts once
+        parts = value.values() if isinstance(value, dict) else value
+        parts = parts if isinstance(value, dict | list) else ()
+        sizes[id(value)] = 1 + sum(_size(part, sizes) for part in parts)
+    return sizes[id(value)]
+
+
+def _check_size(raw: Any) -> None:
+    """Refuse a document that YAML aliases blow up, naming its key and what the key holds."""
+    sizes: dict[int, int] = {}
+    if _size(raw, sizes) <= MAX_VALUES:
+        return
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"a scenario must be a YAML mapping, got {type(raw).__name__}")
+    key = max(raw, key=lambda k: sizes[id(raw[k])])
+    schema = _SCHEMA["properties"].get(key, {})
+    if "$ref" in schema:
+        schema = _SCHEMA["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    wanted = schema.get("description", "small")
+    raise ScenarioError(
+        f"key {short_repr(key)} must be {wanted}, got a value that YAML aliases expand to more "
+        f"than {MAX_VALUES:,} values"
+    )
+
+
 def check_shape(raw: Any, origin: str) -> dict[str, Any]:
     """Return the document as JSON-ready data if it meets the schema, else raise its best error."""
+    try:
+        _check_size(raw)
+    except ScenarioError as err:
+        raise ScenarioError(f"{origin}: {err}") from None
     doc = _as_json(raw, {})
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(doc))
     if error is not None:
