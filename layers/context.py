@@ -12,9 +12,10 @@ import re
 import geopandas as gpd
 import pandas as pd
 
+from geo.boundaries import load_subunits
 from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
-from layers.schema import URL_SEP
+from layers.schema import join_urls
 
 OCCUPIED_COLUMNS = ["id", "name", "since", "label", "source_url", "verified", "geometry"]
 
@@ -142,8 +143,6 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
     >>> occupied("2022-02-23")["label"].item()
     'Occupied by Russia since 2014-03-18 (annexation not recognised, UN GA resolution 68/262)'
     """
-    from geo.boundaries import load_subunits
-
     day = parse_as_of(as_of)
     crimea = load_table("crimea").set_index("id")
     since = crimea.at["crimea_annexation", "date"]
@@ -159,9 +158,7 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
     else:
         label = f"Occupied by Russia since {since} (annexation not recognised)"
         rows = ["crimea_annexation"]
-    urls = URL_SEP.join(
-        dict.fromkeys(u.strip() for r in rows for u in crimea.at[r, "source_url"].split(URL_SEP))
-    )
+    urls = join_urls(crimea.at[r, "source_url"] for r in rows)
     subunits = load_subunits(resolution)
     part = subunits[subunits["subunit_id"] == "UKR-CRIMEA"]
     out = pd.DataFrame(

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.boundaries import known_iso3
 from geo.dates import period_start, today
 from geo.errors import DataError, InputError
 from geo.paths import data_path
@@ -257,8 +258,6 @@ def _check_refs(table: Table, frame: pd.DataFrame, where: str) -> None:
 
 def _known_iso3() -> frozenset[str]:
     """ISO codes on the map, plus member states outside it (USA, CAN) from the members table."""
-    from geo.boundaries import known_iso3
-
     return frozenset(known_iso3()) | frozenset(load_table("members")["iso3"])
 
 

@@ -15,12 +15,13 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from geo.boundaries import load_countries
 from geo.crs import WGS84
 from geo.dates import period_start
 from geo.errors import InputError
+from layers.battlegroups import AT_HOST_POINT, country_names, host_points
 from layers.battlegroups import battlegroups as fact_battlegroups
-from layers.battlegroups import country_names, host_points
 from layers.border_states import border_states
 from layers.context import (
     buildup_areas,
@@ -33,6 +34,7 @@ from layers.facts import load_table
 from layers.frontier import alliance_frontier, frontier_totals
 from layers.members import member_codes
 from layers.scenarios import LAYER_IDS, RefEntry, Scenario
+from layers.schema import ISO_SEP, join_urls
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
 STATUS_CLASS = {
@@ -138,7 +140,7 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
                 "partner": "NATO partner, not a member",
             }[category]
             return category, f"Border state: {text}", role_row["notes"], role_row["source_url"]
-        return "other", "", "", "Natural Earth 4.1.0 (public domain)"
+        return "other", "", "", BOUNDARIES_SOURCE
 
     described = countries.apply(describe, axis=1, result_type="expand")
     out = countries[["iso3", "name", "geometry"]].copy()
@@ -159,12 +161,6 @@ def _override_is_newer(entry: RefEntry, troops: Any, troops_as_of: Any, as_of: d
     return pd.isna(troops) or period_start(str(troops_as_of)) <= period_start(override_date)
 
 
-def _join_sources(sources: Iterable[Any]) -> str:
-    """Join ``" | "``-separated source lists, each URL once, in order."""
-    urls = (url.strip() for text in sources if text for url in str(text).split(" | "))
-    return " | ".join(dict.fromkeys(url for url in urls if url))
-
-
 def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tuple[str, str, Any]:
     """Return the base text, the location flag and the point for a sourced battle group.
 
@@ -173,7 +169,7 @@ def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tup
     """
     host_point = points.get(fact["host_iso3"], fact.geometry)
     if fact["location"] != "base":
-        return "no sourced base: drawn at the host country's centre", "host_point", host_point
+        return f"no sourced base: {AT_HOST_POINT}", "host_point", host_point
     if STATUS_CLASS.get(status) == "proposed":
         return f"none yet (later: {fact['base_name']})", "host_point", host_point
     return fact["base_name"], "base", fact.geometry
@@ -219,7 +215,7 @@ def _battlegroup_layer(
                 "troops_as_of": troops_as_of,
                 "base": base,
                 "location": location,
-                "source": _join_sources(sources),
+                "source": join_urls(sources),
                 "verified": fact["verified"],
                 "note": entry.note or "",
                 "geometry": where,
@@ -239,7 +235,7 @@ def _battlegroup_layer(
                 "since": "",
                 "troops_approx": entry.troops_approx,
                 "troops_as_of": entry.troops_as_of or "scenario",
-                "base": "hypothetical: drawn at the host country's centre",
+                "base": f"hypothetical: {AT_HOST_POINT}",
                 "location": "host_point",
                 "source": entry.source,
                 "verified": "hypothetical",
@@ -252,7 +248,9 @@ def _battlegroup_layer(
     frame = pd.DataFrame(rows)
     frame["host"] = frame["host_iso3"].map(lambda c: names.get(c, c))
     frame["framework"] = frame["framework_iso3"].map(
-        lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
+        lambda codes: (
+            ", ".join(names.get(c, c) for c in str(codes).split(ISO_SEP) if c) or "not named"
+        )
     )
     frame["status_code"] = frame["status"]
     frame["status_class"] = frame["status"].map(STATUS_CLASS)
@@ -267,7 +265,7 @@ def _battlegroup_layer(
         _troops_text(t, d)
         for t, d in zip(frame["troops_approx"], frame["troops_as_of"], strict=True)
     ]
-    frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
+    frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(ISO_SEP, "/")
     frame["label"] = frame["label"].str.rstrip(" ·")
     return gpd.GeoDataFrame(frame[_BG_COLUMNS], geometry="geometry", crs=WGS84), notes
 

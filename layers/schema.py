@@ -26,22 +26,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from geo.dates import period_start
 
 #: Battle-group status, in the order a battle group moves through them.
 STATUS: tuple[str, ...] = ("considered", "offered_lead", "proposed", "established", "brigade")
-
-#: What each status means (for legends and tooltips).
-STATUS_MEANING: dict[str, str] = {
-    "considered": "under consideration; the host hesitant",
-    "offered_lead": "a nation offered to lead it",
-    "proposed": "proposed to NATO defence ministers",
-    "established": "established",
-    "brigade": "upgraded to brigade level",
-}
 
 #: Roles of the states on the alliance's eastern border.
 ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
@@ -58,14 +49,24 @@ AREA_KIND: tuple[str, ...] = (
     "garrison",
 )
 
-#: Allowed values of every ``verified`` column.
-VERIFIED: tuple[str, ...] = ("yes", "partial")
-
 #: Separator of several URLs in one ``source_url`` cell.
 URL_SEP = " | "
 
 #: Separator of several ISO codes in one cell.
 ISO_SEP = ";"
+
+
+def join_urls(cells: Iterable[object]) -> str:
+    """Join source cells (each one or more URLs) into one cell: each URL once, in order.
+
+    Examples
+    --------
+    >>> join_urls(["https://a.org | https://b.org", "", "https://a.org "])
+    'https://a.org | https://b.org'
+    """
+    urls = (url.strip() for cell in cells if cell for url in str(cell).split(URL_SEP))
+    return URL_SEP.join(dict.fromkeys(url for url in urls if url))
+
 
 #: What each column kind accepts, for error messages.
 KIND_RULES: dict[str, str] = {

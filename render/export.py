@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ class _Format:
     media_type: str  # the app's download button sends it
     label: str  # the app's format picker shows it
     renderer: str  # "module:function"; returns bytes or text, or writes ``path`` if ``to_file``
-    options: tuple[str, ...] = ()  # keyword options the renderer takes; others are not passed
+    options: dict[str, tuple[int, int]] = field(default_factory=dict)  # its options' ranges
     to_file: bool = False  # the renderer writes a file (GeoPackage is a database, not bytes)
 
     def render(self) -> Callable[..., Any]:
@@ -44,7 +44,10 @@ class _Format:
 #: Every format, in the order the app offers them. A new format is one more entry here.
 _EXPORTERS: dict[str, _Format] = {
     "png": _Format(
-        "image/png", "PNG image", "render.export_png:to_png", ("width", "height", "dpi")
+        "image/png",
+        "PNG image",
+        "render.export_png:to_png",
+        {"width": (200, 10_000), "height": (150, 10_000), "dpi": (10, 1200)},
     ),
     "html": _Format("text/html", "HTML (offline, interactive)", "render.export_html:to_html"),
     "geojson": _Format("application/geo+json", "GeoJSON", "render.export_vector:to_geojson"),
@@ -90,11 +93,32 @@ def export_filename(scene: Scene, fmt: str) -> str:
     return f"flankmap_{scenario_id[:64]}_{scene.as_of.isoformat()}.{fmt}"
 
 
+def check_options(fmt: str, **options: int) -> dict[str, int]:
+    """Return the ``options`` that ``fmt`` takes (others are dropped), each checked.
+
+    Examples
+    --------
+    >>> check_options("png", width=800, height=600, dpi=96)
+    {'width': 800, 'height': 600, 'dpi': 96}
+    >>> check_options("png", width=50)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: PNG width 50 is not allowed; use 200–10000
+    """
+    ranges = _format(fmt).options
+    taken = {name: value for name, value in options.items() if name in ranges}
+    for name, value in taken.items():
+        low, high = ranges[name]
+        if not low <= value <= high:
+            raise InputError(f"{fmt.upper()} {name} {value} is not allowed; use {low}–{high}")
+    return taken
+
+
 def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:
     """Render ``scene`` as ``fmt`` into the new file ``part``."""
     spec = _format(fmt)
     render = spec.render()
-    kwargs = {k: v for k, v in options.items() if k in spec.options}
+    kwargs = check_options(fmt, **options)
     if spec.to_file:
         render(scene, part, **kwargs)
         return

@@ -26,9 +26,9 @@ from matplotlib.image import imsave
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import Circle, Patch
 
-from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
+from render.export import check_options
 from render.legend import BOUNDARIES_CREDIT, legend_keys
 from render.png_layout import (
     PNG_CRS,
@@ -332,11 +332,7 @@ def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 10
     InputError
         For a size or resolution out of range.
     """
-    if not (200 <= width <= 10_000 and 150 <= height <= 10_000 and 10 <= dpi <= 1200):
-        raise InputError(
-            f"PNG size {width}×{height} at {dpi} dpi is not allowed; use 200–10000 × "
-            "150–10000 pixels at 10–1200 dpi"
-        )
+    check_options("png", width=width, height=height, dpi=dpi)
     png = PngPage(scene, width, height, dpi)
 
     head = _header(png)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from layers.scenarios import KINDS
 from layers.scene import Scene
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
-BOUNDARIES_CREDIT = (
-    "Boundaries: Natural Earth 4.1.0 (public domain), Crimea drawn as Ukrainian territory."
-)
+BOUNDARIES_CREDIT = f"Boundaries: {BOUNDARIES_SOURCE}, Crimea drawn as Ukrainian territory."
 ATTRIBUTION = f"{BOUNDARIES_CREDIT} Facts: the sources named in each tooltip."
 
 
