@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need into .venv (inside the checkout) and run them all:
 # ruff (lint + format), unit tests, Streamlit AppTest and Playwright browser tests in Chromium.
-# Extra arguments go to pytest, e.g. `scripts/test.sh -m "not browser"`.
+# Extra arguments go to one plain pytest run instead, e.g. `scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +19,14 @@ export PIP_CACHE_DIR="$PWD/.cache/pip"
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-exec .venv/bin/python -m pytest "$@"
+if [ $# -gt 0 ]; then
+    exec .venv/bin/python -m pytest "$@"
+fi
+# Unit and AppTest tests on every core, one test file per worker (so a module's fixtures are
+# built once); then, in one process, the tests that start `streamlit run` themselves: the
+# browser tests share one server for the session, and the load test has the machine to itself.
+SERVED=(tests/browser tests/test_load.py)
+status=0
+.venv/bin/python -m pytest -n auto --dist loadfile "${SERVED[@]/#/--ignore=}" || status=$?
+.venv/bin/python -m pytest "${SERVED[@]}" || status=$?
+exit "$status"

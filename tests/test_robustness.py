@@ -9,76 +9,43 @@ points at; every cache is cleared on the way in and out.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
+from conftest import (
+    HOSTILE,
+    KEY,
+    assert_one_line_error,
+    clear_caches,
+    metric,
+    no_traceback,
+    page_html,
+    run_app,
+    set_cell,
+)
 from streamlit.testing.v1 import AppTest
 
-import geo.boundaries
-import geo.measure
-import layers.facts
-import layers.scenarios
+from geo.errors import FlankmapError
+from layers.facts import event_dates
+from layers.scenario_io import scenario_to_yaml
+from layers.scenarios import DEFAULT_SCENARIO, get_scenario, load_presets
+from layers.scene import build_scene
+from layers.view import parse_view
+from render.export_html import to_html
+from render.folium_map import layer_groups, scene_features
+from render.legend import legend_html
 
-REPO = Path(__file__).resolve().parent.parent
-APP = str(REPO / "app.py")
-KEY = "fm_"
-HOSTILE = "<script>alert(1)</script>"
 TEMPLATE = "Zed{{ 7*7 }}Zed"  # rendered by Jinja it would read Zed49Zed
 RAN = "Zed49Zed"
 HOSTILE_TEXT = f"{HOSTILE} {TEMPLATE}"
 HOSTILE_URL = f"https://example.org/{HOSTILE}/{TEMPLATE.replace(' ', '')}"
 
 
-def clear_caches() -> None:
-    layers.facts.clear_cache()
-    geo.boundaries.clear_cache()
-    geo.measure.clear_cache()
-    layers.scenarios._load_presets.cache_clear()
-    st.cache_data.clear()
-
-
 @pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    """A private copy of ``data/`` that the app and the CLI read instead of the shipped one."""
-    copy = tmp_path / "data"
-    shutil.copytree(REPO / "data", copy)
-    monkeypatch.setenv("FLANKMAP_DATA_DIR", str(copy))
-    clear_caches()
-    yield copy
-    clear_caches()
-
-
-def edit_csv(path: Path, key: str, column: str, value: str) -> None:
-    """Set ``column`` of the row whose first cell is ``key`` (or the first row if ``key`` is "")."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    header = rows[0]
-    target = next(r for r in rows[1:] if not key or r[0] == key)
-    target[header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-def run_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
-
-
-def no_traceback(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+def data(data_copy) -> Path:
+    return data_copy
 
 
 def plain(markdown: str) -> str:
@@ -101,11 +68,6 @@ def map_payload(at: AppTest) -> str:
     return "\n".join(str(args.get(k, "")) for k in ("script", "html", "header", "feature_group"))
 
 
-def page_html(at: AppTest) -> str:
-    """The HTML the page inserts itself (the legend)."""
-    return "".join(str(h.proto.body) for h in at.get("html"))
-
-
 def escaped(text: str) -> bool:
     """Whether the hostile markup is in ``text`` as HTML entities (perhaps inside JSON)."""
     return "&lt;script&gt;" in text or "\\u0026lt;script\\u0026gt;" in text
@@ -114,6 +76,16 @@ def escaped(text: str) -> bool:
 def assert_shown_as_text(text: str) -> None:
     assert HOSTILE not in text, "markup from the data reached the page unescaped"
     assert RAN not in text, "a template in the data was rendered"
+
+
+def app_start() -> tuple[str, str]:
+    """Do what the app does on a first visit, without Streamlit: load the presets and dates,
+    build the default scene and draw it. Return the map page and the legend."""
+    presets = load_presets()
+    event_dates()
+    scene = build_scene(presets[DEFAULT_SCENARIO])
+    layer_groups(scene, scene_features(scene))
+    return to_html(scene), str(legend_html(scene))
 
 
 # -- hostile text in the data ------------------------------------------------------------------
@@ -131,20 +103,28 @@ HOSTILE_CELLS = [
 
 @pytest.mark.parametrize(("table", "key", "column", "value"), HOSTILE_CELLS)
 def test_markup_and_templates_in_the_data_stay_text(data, table, key, column, value):
-    edit_csv(data / "facts" / table, key, column, value)
+    set_cell(data / "facts" / table, key, column, value)
+    page, legend = app_start()
+    assert_shown_as_text(page)
+    assert_shown_as_text(legend)
+    assert escaped(page), "the hostile cell should be on the map, escaped"
+
+
+def test_markup_in_the_data_stays_text_on_the_apps_map(data):
+    set_cell(data / "facts" / "members.csv", "ROU", "name", HOSTILE_TEXT)
+    set_cell(data / "facts" / "battlegroups.csv", "bg_est", "base_name", HOSTILE_TEXT)
     at = run_app()
-    no_traceback(at)
     assert not at.error, errors(at)
     assert metric(at, "Battle groups") == "8"
     payload = map_payload(at)
     assert_shown_as_text(payload)
     assert_shown_as_text(page_html(at))
-    assert escaped(payload), "the hostile cell should be on the map, escaped"
+    assert escaped(payload), "the hostile cells should be on the map, escaped"
 
 
 def test_hostile_text_stays_text_in_the_html_download(data):
-    edit_csv(data / "facts" / "members.csv", "ROU", "name", HOSTILE_TEXT)
-    edit_csv(data / "facts" / "reinforcements.csv", "", "what", HOSTILE_TEXT)
+    set_cell(data / "facts" / "members.csv", "ROU", "name", HOSTILE_TEXT)
+    set_cell(data / "facts" / "reinforcements.csv", "", "what", HOSTILE_TEXT)
     at = run_app()
     at.selectbox(key=f"{KEY}export_format").set_value("html").run()
     at.button(key=f"{KEY}export_prepare").click().run()
@@ -196,9 +176,15 @@ BAD_DATES = [
 
 
 @pytest.mark.parametrize("as_of", BAD_DATES)
-def test_impossible_dates_in_a_link_warn_and_fall_back(as_of):
-    at = run_app(scenario="efp-2017", as_of=as_of)
-    no_traceback(at)
+def test_impossible_dates_in_a_link_are_ignored_with_a_warning(as_of):
+    view, problems = parse_view({"scenario": "efp-2017", "as_of": as_of}, list(load_presets()))
+    assert any("Ignored as_of" in p for p in problems)
+    assert view.scenario == "efp-2017", "the good part of the link stays"
+    assert view.as_of is None  # the scenario's own date
+
+
+def test_an_impossible_date_in_a_link_warns_and_falls_back():
+    at = run_app(scenario="efp-2017", as_of="99999-99-99")
     assert not at.error, errors(at)
     assert "Ignored as_of" in warnings(at)
     assert at.session_state[f"{KEY}scenario"] == "efp-2017", "the good part of the link stays"
@@ -206,23 +192,30 @@ def test_impossible_dates_in_a_link_warn_and_fall_back(as_of):
     assert metric(at, "Battle groups") == "4"
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"scenario": HOSTILE, "layers": HOSTILE},
-        {"scenario": TEMPLATE, "basemap": TEMPLATE},
-        {"scenario": "x" * 10_000},
-        {"scenario": "../../etc/passwd", "compare": "../../etc/passwd"},
-        {"scenario": "efp-2017\x00", "layers": "members\x00"},
-        {"layers": ",,,,", "compare": HOSTILE},
-    ],
-    ids=["markup", "template", "long", "path", "nul", "empty-layers"],
-)
-def test_hostile_link_values_warn_as_text(params):
-    at = run_app(**params)
-    no_traceback(at)
+HOSTILE_LINKS = [
+    pytest.param({"scenario": HOSTILE, "layers": HOSTILE}, id="markup"),
+    pytest.param({"scenario": TEMPLATE, "basemap": TEMPLATE}, id="template"),
+    pytest.param({"scenario": "x" * 10_000}, id="long"),
+    pytest.param({"scenario": "../../etc/passwd", "compare": "../../etc/passwd"}, id="path"),
+    pytest.param({"scenario": "efp-2017\x00", "layers": "members\x00"}, id="nul"),
+    pytest.param({"layers": ",,,,", "compare": HOSTILE}, id="empty-layers"),
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE_LINKS)
+def test_hostile_link_values_fall_back_to_a_known_view(params):
+    presets = load_presets()
+    view, problems = parse_view(params, list(presets))
+    assert view.scenario in presets
+    assert view.compare in (None, *presets)
+    assert all(len(p) < 400 for p in problems), "a warning quotes a long value in full"
+
+
+def test_hostile_link_values_warn_as_text():
+    at = run_app(scenario=HOSTILE, layers=HOSTILE, basemap=TEMPLATE, compare=HOSTILE)
     assert not at.error, errors(at)
-    assert metric(at, "Battle groups") in {"4", "8"}
+    assert metric(at, "Battle groups") == "8"
+    assert len(at.warning) >= 3
     for w in at.warning:
         assert HOSTILE not in w.value, "a warning must escape the value it names"
     assert_shown_as_text(page_html(at))
@@ -266,7 +259,7 @@ def _missing_column(path: Path) -> None:
 
 def _set(table: str, key: str, column: str, value: str):
     def edit(data: Path) -> None:
-        edit_csv(data / "facts" / table, key, column, value)
+        set_cell(data / "facts" / table, key, column, value)
 
     return edit
 
@@ -362,13 +355,12 @@ BROKEN_DATA = [
 
 
 @pytest.mark.parametrize(("damage", "named"), BROKEN_DATA)
-def test_broken_data_is_a_clear_error_without_traceback(data, damage, named):
+def test_broken_data_is_one_clear_error(data, damage, named):
     damage(data)
-    at = run_app()
-    no_traceback(at)
-    assert at.error, "a broken data file must be reported"
-    assert named in errors(at), errors(at)
-    assert "Traceback" not in errors(at)
+    with pytest.raises(FlankmapError) as err:  # the app shows these with st.error
+        app_start()
+    assert named in str(err.value)
+    assert "\n" not in str(err.value).strip()
 
 
 @pytest.mark.parametrize(
@@ -385,11 +377,26 @@ def test_broken_data_is_a_clear_error_without_traceback(data, damage, named):
 )
 def test_broken_data_errors_do_not_show_server_paths(data, damage):
     damage(data)
+    with pytest.raises(FlankmapError) as err:
+        app_start()
+    assert str(data) not in str(err.value), f"BUG: the error shows the data folder: {err.value}"
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        pytest.param(_on("facts/members.csv", _unbalanced_quote), "members.csv", id="facts"),
+        pytest.param(_on("boundaries.gpkg", _garbage), "boundaries.gpkg", id="boundaries"),
+        pytest.param(_scenario_file(MISSING_REF), "bg_nope", id="scenario"),
+    ],
+)
+def test_broken_data_is_a_clear_error_in_the_app(data, damage, named):
+    damage(data)
     at = run_app()
-    no_traceback(at)
-    shown = errors(at)
-    assert shown
-    assert str(data) not in shown, f"BUG: the error shows the server's data folder: {shown}"
+    assert at.error, "a broken data file must be reported"
+    assert named in errors(at), errors(at)
+    assert "Traceback" not in errors(at)
+    assert str(data) not in errors(at)
 
 
 # -- the user's view survives a failure -----------------------------------------------------------
@@ -445,13 +452,6 @@ def test_scenario_file_breaking_mid_session_keeps_the_users_view(data):
 # -- the command line: exit 2, one line on stderr -------------------------------------------------
 
 
-def assert_one_line_error(status: int, err: str, named: str) -> None:
-    assert status == 2, err
-    assert "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1, err
-    assert named in err, err
-
-
 PNG = ["--format", "png", "--out", "{tmp}"]
 
 
@@ -480,8 +480,8 @@ PNG = ["--format", "png", "--out", "{tmp}"]
 )
 def test_cli_bad_arguments_exit_2_with_one_line(tmp_path, run_cli, argv, named):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    status, _, err = run_cli(argv)
-    assert_one_line_error(status, err, named)
+    status, out, err = run_cli(argv)
+    assert_one_line_error(status, out, err, named)
     assert not any(tmp_path.glob("flankmap_*")), "a refused export must leave no file"
 
 
@@ -496,8 +496,26 @@ def test_cli_bad_arguments_exit_2_with_one_line(tmp_path, run_cli, argv, named):
         (MISSING_REF.replace("{ref: bg_nope}", "{id: x, host: ZZZ, source: s}"), "ZZZ"),
         (MISSING_REF.replace("2022-02-23", "99999-02-23"), "as_of"),
         ("!!python/object/apply:os.system ['echo hi']\n", "scenario"),
+        (b"id: \xff\n", "not UTF-8"),
+        (
+            scenario_to_yaml(get_scenario("efp-2017")).replace(
+                "  - {ref: bg_pol}\n", "  - {ref: bg_pol}\n  - {host: UKR, source: mine}\n"
+            ),
+            "battlegroups[4].host: UKR is not a NATO member on 2017-12-31",
+        ),
     ],
-    ids=["missing-ref", "binary", "empty", "bad-yaml", "too-big", "unknown-host", "huge", "py-tag"],
+    ids=[
+        "missing-ref",
+        "binary",
+        "empty",
+        "bad-yaml",
+        "too-big",
+        "unknown-host",
+        "huge",
+        "py-tag",
+        "not-utf8",
+        "host-outside-the-alliance",
+    ],
 )
 def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, run_cli, content, named):
     path = tmp_path / "mine.yaml"
@@ -508,8 +526,9 @@ def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, run_cli, content,
     out = tmp_path / "out"
     out.mkdir()
     argv = ["export", "--scenario-file", str(path), "--format", "geojson", "--out", str(out)]
-    status, _, err = run_cli(argv)
-    assert_one_line_error(status, err, named)
+    status, stdout, err = run_cli(argv)
+    assert_one_line_error(status, stdout, err, named)
+    assert str(path) in err
     assert not any(out.iterdir()), "a refused export must leave no file"
 
 
@@ -541,5 +560,5 @@ def test_cli_bad_scenario_file_exits_2_with_one_line(tmp_path, run_cli, content,
 def test_cli_broken_data_exits_2_with_one_line(data, tmp_path, run_cli, argv, damage, named):
     damage(data)
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    status, _, err = run_cli(argv)
-    assert_one_line_error(status, err, named)
+    status, out, err = run_cli(argv)
+    assert_one_line_error(status, out, err, named)

@@ -211,21 +211,10 @@ def test_good_scenario_parses():
     assert scenario.as_of == dt.date(2022, 2, 23)
 
 
-def test_broken_shipped_file_is_named(tmp_path, monkeypatch):
-    import shutil
-
-    from layers import scenarios
-
-    data = tmp_path / "data"
-    shutil.copytree(scenario_dir().parent, data)
-    (data / "scenarios" / "efp-2017.yaml").write_text("id: efp-2017\ntitle: x\n", encoding="utf-8")
-    monkeypatch.setenv("FLANKMAP_DATA_DIR", str(data))
-    scenarios._load_presets.cache_clear()
-    try:
-        with pytest.raises(ScenarioError, match=r"scenarios/efp-2017.yaml: missing key"):
-            load_presets()
-    finally:
-        scenarios._load_presets.cache_clear()
+def test_broken_shipped_file_is_named(data_copy):
+    (data_copy / "scenarios" / "efp-2017.yaml").write_text("id: efp-2017\ntitle: x\n")
+    with pytest.raises(ScenarioError, match=r"scenarios/efp-2017.yaml: missing key"):
+        load_presets()
 
 
 def test_unknown_scenario_lists_known():
