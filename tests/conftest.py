@@ -6,6 +6,7 @@ Helpers are plain functions: ``from conftest import run_app, metric``.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -19,6 +20,12 @@ import geo.measure
 import layers.facts
 import layers.scenarios
 from cli.main import main
+from layers.facts import event_dates
+from layers.scenarios import DEFAULT_SCENARIO, load_presets
+from layers.scene import build_scene
+from render.export_html import to_html
+from render.folium_map import layer_groups, scene_features
+from render.legend import legend_html
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -60,6 +67,18 @@ def assert_one_line_error(status: int, out: str, err: str, named: str = "") -> N
 def files_in(folder: Path) -> list[str]:
     """Every path below ``folder``, relative to it, sorted."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def scenario_doc(*entries: dict, **top: object) -> dict:
+    """A small valid scenario document with ``entries`` as its battle groups (and ``top`` keys)."""
+    return {
+        "id": "mine",
+        "title": "Mine",
+        "description": "A test.",
+        "as_of": "2022-02-23",
+        "battlegroups": list(entries),
+        **top,
+    }
 
 
 # -- a private copy of data/ ----------------------------------------------------------------------
@@ -138,3 +157,26 @@ def metric(at: AppTest, label: str) -> str:
 def page_html(at: AppTest) -> str:
     """The HTML the page inserts itself (the legend)."""
     return "".join(str(h.proto.body) for h in at.get("html"))
+
+
+def plain(markdown: str) -> str:
+    """The text a Markdown widget shows for ``markdown`` (its backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def errors(at: AppTest) -> str:
+    return " ".join(plain(e.value) for e in at.error)
+
+
+def warnings(at: AppTest) -> str:
+    return " ".join(plain(w.value) for w in at.warning)
+
+
+def app_start() -> tuple[str, str]:
+    """Do what the app does on a first visit, without Streamlit: load the presets and dates,
+    build the default scene and draw it. Return the map page and the legend."""
+    presets = load_presets()
+    event_dates()
+    scene = build_scene(presets[DEFAULT_SCENARIO])
+    layer_groups(scene, scene_features(scene))
+    return to_html(scene), str(legend_html(scene))
