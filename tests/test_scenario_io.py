@@ -1,5 +1,6 @@
 """Custom scenario files: every bad document named precisely, hostile text kept as text."""
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -247,6 +248,17 @@ def test_hostile_title_round_trips_unchanged(hostile_text):
     scenario = parse_scenario(_doc(title=hostile_text), "u.yaml")
     again = read_scenario_text(scenario_to_yaml(scenario), "u.yaml")
     assert again.title == "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("scenario_id", PRESET_IDS)
+def test_a_scenario_is_a_frozen_hashable_value(scenario_id):
+    scenario = get_scenario(scenario_id)
+    again = read_scenario_text(scenario_to_yaml(scenario), "again.yaml")
+    assert hash(again) == hash(scenario)  # the app caches a scene on the scenario itself
+    assert {scenario: 1}[again] == 1
+    for entry in scenario.battlegroups:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            entry.framework = "FRA"
 
 
 def test_short_ref_entries_are_one_line():
