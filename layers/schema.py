@@ -34,11 +34,21 @@ from geo.dates import period_start
 #: Battle-group status, in the order a battle group moves through them.
 STATUS: tuple[str, ...] = ("considered", "offered_lead", "proposed", "established", "brigade")
 
+#: Whether a troop figure is a count (or a strength reported as current) or a size intended.
+STRENGTH_SCOPE: tuple[str, ...] = ("present", "planned")
+
+#: What a troop figure counts: the battle group, the battle group upgraded to a brigade, or
+#: another unit in the same host (shown apart, never as the battle group's strength).
+FORMATION: tuple[str, ...] = ("battle_group", "brigade", "other_formation")
+
+#: The compiled table's kind of source of a troop figure.
+SOURCE_KIND: tuple[str, ...] = ("nato", "government", "news", "other")
+
 #: Roles of the states on the alliance's eastern border.
 ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
 
 #: What a reinforcement sends.
-KIND: tuple[str, ...] = ("troops", "aircraft", "ships")
+KIND: tuple[str, ...] = ("troops", "aircraft", "ships", "planning")
 
 #: What was observed at a Russian build-up area.
 AREA_KIND: tuple[str, ...] = (
@@ -48,6 +58,9 @@ AREA_KIND: tuple[str, ...] = (
     "exercise",
     "garrison",
 )
+
+#: How complete a battle group's list of contributing nations is (``battlegroup_contributors``).
+CONTRIBUTOR_SCOPE: tuple[str, ...] = ("complete", "planned", "partial")
 
 #: Separator of several URLs in one ``source_url`` cell.
 URL_SEP = " | "
@@ -151,14 +164,19 @@ def _src() -> tuple[Column, Column]:
     return Column("source_url", "urls"), Column("verified", "verified")
 
 
-def _effect_within_date(row: Mapping[str, str]) -> str | None:
-    date, start = row["date"], row["in_effect_from"]
-    if start[: len(date)] != date:
-        return (
-            f"in_effect_from {start!r} is outside the period of date {date!r}; "
-            "allowed: a day within that period"
-        )
-    return None
+def _effect_within(column: str) -> RowRule:
+    """``in_effect_from`` must be a day within the period of ``column`` (of a range: its start)."""
+
+    def rule(row: Mapping[str, str]) -> str | None:
+        date, start = row[column].split("/")[0], row["in_effect_from"]
+        if start[: len(date)] != date:
+            return (
+                f"in_effect_from {start!r} is outside the period of {column} {date!r}; "
+                "allowed: a day within that period"
+            )
+        return None
+
+    return rule
 
 
 def _troops_dated(row: Mapping[str, str]) -> str | None:
@@ -181,6 +199,13 @@ def _high_not_below_low(row: Mapping[str, str]) -> str | None:
             f"troops_high {high} is below troops_low {low}; allowed: high >= low, "
             "or empty for 'more than low'"
         )
+    return None
+
+
+def _until_not_before_since(row: Mapping[str, str]) -> str | None:
+    since, until = row["since"], row["until"]
+    if since and until and period_start(until) < period_start(since):
+        return f"until {until!r} is before since {since!r}; allowed: on or after since, or empty"
     return None
 
 
@@ -247,14 +272,43 @@ TABLES: dict[str, Table] = {
                 *_src(),
             ),
             key=("bg_id", "date", "status", "framework_iso3", "troops_approx"),
-            rows=(_effect_within_date, _troops_dated),
+            rows=(_effect_within("date"), _troops_dated),
             refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
+        ),
+        Table(
+            "battlegroup_strengths",
+            (
+                Column("bg_id"),
+                Column("as_of", "date"),
+                Column("in_effect_from", "day"),
+                Column("troops", "int"),
+                Column("scope", "choice", allowed=STRENGTH_SCOPE),
+                Column("formation", "choice", allowed=FORMATION),
+                Column("source_url", "urls"),
+                Column("source_title"),
+                Column("quote"),
+                Column("source_kind", "choice", allowed=SOURCE_KIND),
+                Column("note", required=False),
+                Column("verified", "verified"),
+            ),
+            key=("bg_id", "as_of", "troops", "source_url"),
+            refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
+        ),
+        Table(
+            "replaced_sources",
+            (
+                Column("domain"),
+                Column("old_url", "urls"),
+                Column("source_url", "urls"),
+                Column("upgrade"),
+            ),
+            key=("old_url", "upgrade"),
         ),
         Table(
             "reinforcements",
             (
                 Column("id"),
-                Column("nation_iso3", "iso3"),
+                Column("nation_iso3", "iso3", required=False),  # empty: an alliance decision
                 Column("kind", "choice", allowed=KIND),
                 Column("what"),
                 Column("where_name"),
@@ -310,6 +364,39 @@ TABLES: dict[str, Table] = {
                 Column("notes", required=False),
             ),
             key=("id",),
+        ),
+        Table(
+            "battlegroup_contributors",
+            (
+                Column("bg_id"),
+                Column("host_iso3", "iso3"),
+                Column("framework_iso3", "iso3"),
+                Column("as_of", "date_range"),
+                Column("in_effect_from", "day"),
+                Column("scope", "choice", allowed=CONTRIBUTOR_SCOPE),
+                Column("contributor_iso3", "iso3"),
+                Column("troops", "int", required=False),
+                Column("source_url", "urls"),
+                Column("source_title"),
+                Column("source_kind", "choice", allowed=SOURCE_KIND),
+                Column("note", required=False),
+            ),
+            key=("bg_id", "as_of", "source_url", "contributor_iso3"),
+            rows=(_effect_within("as_of"),),
+            refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
+        ),
+        Table(
+            "statements",
+            (
+                Column("feature_id"),
+                Column("since", "date", required=False),
+                Column("until", "day", required=False),
+                Column("text"),
+                *_src(),
+                Column("basis"),
+            ),
+            key=("feature_id", "since", "text"),
+            rows=(_until_not_before_since,),
         ),
         Table(
             "border_lengths",

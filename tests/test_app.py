@@ -24,13 +24,27 @@ def test_a_scenario_loads_from_its_link():
 
 
 def test_switching_scenario_in_the_sidebar_updates_metrics_and_link():
-    at = run_app()
+    at = run_app()  # proposal-2022
     assert metric(at, "Battle groups") == "8"
+    assert metric(at, "Host countries") == "8"
+    # troops: existing and proposed apart, never one sum of unlike figures
+    assert metric(at, "Troops: existing · proposed") == "~5,100 · ~4,000"
+    assert len(at.get("vega_lite_chart")) == 1  # strength over time, beside the map
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Sources and method") for label in labels)
+    assert any(label.startswith("Russian build-up locations") for label in labels)
     at.selectbox(key=f"{KEY}scenario").set_value("efp-2017").run()
     no_traceback(at)
     assert metric(at, "Battle groups") == "4"
     assert metric(at, "Host countries") == "4"
+    assert metric(at, "Troops: existing · proposed") == "~4,600"
     assert at.query_params["scenario"] in ("efp-2017", ["efp-2017"])
+    # the frontier line and who contributes where follow the switch
+    assert any("Ukraine" in c.value and "Belarus" in c.value for c in at.caption)
+    expander = next(e for e in at.expander if e.label.startswith("Who contributes where"))
+    (table,) = expander.dataframe
+    assert "EST" in table.value.columns
+    assert table.value.at["France (FRA)", "EST"] == "✓"
 
 
 def test_toggle_off_removes_the_layer_from_legend_and_link():
