@@ -30,8 +30,8 @@ from layers.scenarios import (
     KINDS,
     LAYER_IDS,
     LAYER_TITLES,
+    Scenario,
     load_presets,
-    read_scenario_text,
 )
 from layers.scene import build_scene, frontier_text
 from layers.sources import method_markdown
@@ -67,8 +67,8 @@ def _preset_scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
 
 
 @st.cache_data(show_spinner="Building the map layers…", max_entries=32)
-def _custom_scene(yaml_text: str, as_of: dt.date, layers: tuple[str, ...]):
-    return build_scene(read_scenario_text(yaml_text, "your scenario"), as_of, layers)
+def _custom_scene(scenario: Scenario, as_of: dt.date, layers: tuple[str, ...]):
+    return build_scene(scenario, as_of, layers)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -78,7 +78,7 @@ def _preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) 
 
 def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
     if scenario_id == CUSTOM:
-        return _custom_scene(scenario_to_yaml(st.session_state[f"{KEY}custom"]), as_of, layers)
+        return _custom_scene(st.session_state[f"{KEY}custom"], as_of, layers)
     return _preset_scene(scenario_id, as_of, layers)
 
 
@@ -345,7 +345,7 @@ with st.sidebar:
     if st.session_state[f"{KEY}edit_error"]:
         st.error(st.session_state[f"{KEY}edit_error"])
     with st.expander("Edit the scenario on screen"):
-        shown = [entry.get("ref") or entry.get("id") for entry in scenario.battlegroups]
+        shown = [entry.id for entry in scenario.battlegroups]
         facts = sorted(known_refs() | set(shown))
         for bg_id in facts:
             st.checkbox(

@@ -7,6 +7,8 @@ import csv
 import json
 import sys
 
+from layers.schema import ISO_SEP
+
 FORMATS = ("text", "json", "csv")
 
 
@@ -44,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
             writer.writerow(
                 {
                     **record,
-                    "contributors": ";".join(record["contributors"]),
-                    "troops": ";".join(f"{k}={v}" for k, v in record["troops"].items()),
+                    "contributors": ISO_SEP.join(record["contributors"]),
+                    "troops": ISO_SEP.join(f"{k}={v}" for k, v in record["troops"].items()),
                 }
             )
     else:

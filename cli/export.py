@@ -10,7 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from render.export import FORMATS  # light: the renderers are imported on first use
+from geo.errors import InputError
+from render.export import (  # light: the renderers are imported on first use
+    FORMATS,
+    check_options,
+    export_filename,
+    write_export,
+)
 
 
 def add_parser(sub) -> None:
@@ -74,7 +80,6 @@ def add_parser(sub) -> None:
 
 
 def _layers(text: str) -> tuple[str, ...]:
-    from geo.errors import InputError
     from layers.scenarios import LAYER_IDS
     from layers.view import parse_layers
 
@@ -90,20 +95,11 @@ def _layers(text: str) -> tuple[str, ...]:
 
 def _png_options(args: argparse.Namespace) -> dict[str, int]:
     """Check the PNG size before anything is built, so a bad one fails at once."""
-    from geo.errors import InputError
-
-    if not (200 <= args.width <= 10_000 and 150 <= args.height <= 10_000):
-        raise InputError(
-            f"PNG size {args.width}×{args.height} is not allowed; use 200–10000 × 150–10000"
-        )
-    if not 10 <= args.dpi <= 1200:
-        raise InputError(f"--dpi {args.dpi} is not allowed; use 10–1200")
-    return {"width": args.width, "height": args.height, "dpi": args.dpi}
+    return check_options("png", width=args.width, height=args.height, dpi=args.dpi)
 
 
 def _overlay(args: argparse.Namespace):
     """Read ``--overlay`` (None without it) before anything is built, so a bad file fails first."""
-    from geo.errors import InputError
     from layers.overlay import check_overlay_size, read_overlay
 
     if args.overlay is None:
@@ -119,8 +115,6 @@ def _overlay(args: argparse.Namespace):
 
 def _folder(path: Path) -> Path:
     """Return ``path`` as an output folder, creating it (not its parents) if missing."""
-    from geo.errors import InputError
-
     if path.exists() and not path.is_dir():
         raise InputError(f"--out {str(path)!r} is a file; --all needs a folder")
     try:
@@ -131,12 +125,10 @@ def _folder(path: Path) -> Path:
 
 
 def _run_one(args: argparse.Namespace) -> int:
-    from geo.errors import InputError
     from layers.overlay import with_overlay
     from layers.scenario_io import read_scenario_file
     from layers.scenarios import get_scenario
     from layers.scene import build_scene
-    from render.export import export_filename, write_export
 
     option = "--scenario-file" if args.scenario_file is not None else "--scenario"
     if args.format is None:
@@ -160,11 +152,9 @@ def _run_one(args: argparse.Namespace) -> int:
 def _run_all(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo.errors import InputError
     from layers.overlay import with_overlay
     from layers.scenarios import load_presets
     from layers.scene import build_scene
-    from render.export import export_filename, write_export
 
     if args.as_of is not None or args.layers is not None:
         raise InputError(

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from geo.dates import parse_as_of
 from geo.errors import FlankmapError, InputError
 
 
@@ -53,8 +54,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def date_arg(value: str):
     """Parse an argument as a date: YYYY-MM-DD in YYYY-MM-DD dates in 1949-04-04..today."""
-    from geo.dates import parse_as_of
-
     try:
         return parse_as_of(value)
     except InputError as err:

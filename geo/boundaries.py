@@ -22,6 +22,8 @@ from geo.errors import DataError, InputError
 from geo.paths import data_path
 
 FILENAME = "boundaries.gpkg"
+#: Where the boundaries come from, as maps and exports credit them.
+SOURCE = "Natural Earth 4.1.0 (public domain)"
 RESOLUTIONS = ("full", "display")
 
 #: Columns of the ``countries`` layers, besides ``geometry``.

@@ -16,10 +16,11 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from geo.boundaries import load_countries
 from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
 from layers.facts import load_table
-from layers.schema import ISO_SEP, URL_SEP
+from layers.schema import ISO_SEP, join_urls
 from layers.strengths import other_formations_on, strength_on
 
 COLUMNS = [
@@ -47,10 +48,12 @@ COLUMNS = [
     "geometry",
 ]
 
-#: ``coord_source`` of a battle group drawn at its host's representative point.
+#: Where a battle group without a sourced base is drawn (its host's representative point).
+AT_HOST_POINT = "drawn at the host country's centre"
+#: ``coord_source`` of a battle group drawn there.
 HOST_POINT_SOURCE = (
-    "no sourced base coordinates: drawn at the host country's representative point "
-    "(display boundaries), not at a base"
+    f"no sourced base coordinates: {AT_HOST_POINT} (its representative point on the display "
+    "boundaries), not at a base"
 )
 
 
@@ -174,11 +177,9 @@ def _row(
         location, coord_source = "host_point", HOST_POINT_SOURCE
         point = host_points()[fact["host_iso3"]]
 
-    urls = [*fact["source_url"].split(URL_SEP)]
-    for cell in events["source_url"]:
-        urls.extend(cell.split(URL_SEP))
+    urls = [fact["source_url"], *events["source_url"]]
     if strength is not None:
-        urls.extend(strength.source_url.split(URL_SEP))
+        urls.append(strength.source_url)
     flags = {fact["verified"], *events["verified"]}
     framework = state[1]
     return {
@@ -199,7 +200,7 @@ def _row(
         "location": location,
         "coord_source": coord_source,
         "decided": fact["decided"],
-        "source_url": URL_SEP.join(dict.fromkeys(u.strip() for u in urls if u.strip())),
+        "source_url": join_urls(urls),
         "verified": "partial" if "partial" in flags else "yes",
         "notes": fact["notes"],
         "event": setter["event"],
@@ -209,8 +210,6 @@ def _row(
 
 def country_names() -> dict[str, str]:
     """Display names by ISO code: the members table's, else the boundary data's."""
-    from geo.boundaries import load_countries
-
     countries = load_countries("display")
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
     members = load_table("members")
@@ -220,8 +219,6 @@ def country_names() -> dict[str, str]:
 
 def host_points() -> dict[str, Point]:
     """Each country's representative point (display geometry): where a base-less group is drawn."""
-    from geo.boundaries import load_countries
-
     countries = load_countries("display")
     points = countries.geometry.representative_point()
     return dict(zip(countries["iso3"], points, strict=True))

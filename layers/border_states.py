@@ -11,6 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
+from geo.boundaries import load_countries, load_subunits
 from geo.errors import DataError
 from layers.facts import load_table
 
@@ -39,8 +40,6 @@ def border_states(resolution: str = "display") -> gpd.GeoDataFrame:
     >>> b.set_index("feature_id").loc["RUS-KGD", "role"]
     'russia_exclave'
     """
-    from geo.boundaries import load_countries, load_subunits
-
     facts = load_table("border_states")
     countries = load_countries(resolution).set_index("iso3")["geometry"]
     subunits = load_subunits(resolution).set_index("subunit_id")["geometry"]

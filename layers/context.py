@@ -12,10 +12,11 @@ import re
 import geopandas as gpd
 import pandas as pd
 
+from geo.boundaries import load_subunits
 from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
 from layers.occupation import AREA_COLUMNS, occupied_areas
-from layers.schema import URL_SEP
+from layers.schema import join_urls
 from layers.statements import known_on
 
 OCCUPIED_COLUMNS = [*AREA_COLUMNS, "geometry"]
@@ -164,8 +165,6 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
 
 def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
     """Return Crimea as territory of Ukraine occupied by Russia, from the annexation treaty on."""
-    from geo.boundaries import load_subunits
-
     crimea = load_table("crimea").set_index("id")
     since = crimea.at["crimea_annexation", "date"]
     if not in_effect(since, day):
@@ -180,9 +179,7 @@ def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
     else:
         label = f"Occupied by Russia since {since} (annexation not recognised)"
         rows = ["crimea_annexation"]
-    urls = URL_SEP.join(
-        dict.fromkeys(u.strip() for r in rows for u in crimea.at[r, "source_url"].split(URL_SEP))
-    )
+    urls = join_urls(crimea.at[r, "source_url"] for r in rows)
     subunits = load_subunits(resolution)
     part = subunits[subunits["subunit_id"] == "UKR-CRIMEA"]
     out = pd.DataFrame(

@@ -18,6 +18,7 @@ import pandas as pd
 from layers.members import member_codes
 from layers.scenarios import Scenario
 from layers.scene import STATUS_TEXT, Scene, build_scene
+from layers.schema import ISO_SEP
 
 #: The battle-group fields compared, in the order changes are listed.
 COMPARED = ("host", "status", "framework", "troops")
@@ -257,7 +258,7 @@ def _value_text(name: str, value: Any) -> str:
     if name == "status":
         return STATUS_TEXT.get(value, str(value))
     if name == "framework":
-        return str(value).replace(";", "/")
+        return str(value).replace(ISO_SEP, "/")
     if name == "troops":
         return f"{value:,}"
     return str(value)

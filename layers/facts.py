@@ -20,11 +20,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from geo.boundaries import known_iso3
 from geo.dates import period_start, today
 from geo.errors import DataError, InputError
 from geo.paths import data_path
@@ -131,8 +133,7 @@ def _load(name: str, path: str) -> pd.DataFrame:
             )
         elif col.kind in ("lat", "lon"):
             frame[col.name] = [float(v) if v else float("nan") for v in frame[col.name]]
-    if name == "battlegroup_events":
-        _check_event_refs(frame, where)
+    _check_refs(table, frame, where)
     return frame
 
 
@@ -146,7 +147,8 @@ def _read_rows(path: Path, where: str) -> tuple[list[str], list[list[str]]]:
     if not text.strip():
         raise DataError(f"{where}: file is empty; expected a header row and data rows")
     try:
-        lines = list(csv.reader(text.splitlines(), strict=True))
+        # A file object, not lines: a quoted field may hold a newline.
+        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as err:
         raise DataError(f"{where}: not a readable CSV file ({err})") from None
     header = [h.strip() for h in lines[0]]
@@ -216,41 +218,19 @@ def _check_cell(col: Column, value: str, known: frozenset[str] | None, where: st
 
 
 def _check_row(table: Table, record: dict[str, str], where: str) -> None:
-    get = {k: v.strip() for k, v in record.items()}
+    """Apply the table's checks across the cells of a row (see ``layers.schema.Table``)."""
+    row = {k: v.strip() for k, v in record.items()}
     if table.point:
         lat, lon = table.point
-        if bool(get[lat]) != bool(get[lon]):
+        if bool(row[lat]) != bool(row[lon]):
             raise DataError(
                 f"{where}: only one of {lat}/{lon} is given; allowed: both (a sourced point) or "
                 "neither (not located)"
             )
-    if table.name == "battlegroup_events":
-        date, start = get["date"], get["in_effect_from"]
-        if start[: len(date)] != date:
-            raise DataError(
-                f"{where}: in_effect_from {start!r} is outside the period of date {date!r}; "
-                "allowed: a day within that period"
-            )
-        if bool(get["troops_approx"]) != bool(get["troops_as_of"]):
-            raise DataError(
-                f"{where}: troops_approx and troops_as_of must be given together; allowed: both "
-                "or neither"
-            )
-        if get["troops_as_of"] and period_start(get["troops_as_of"]) > period_start(start):
-            raise DataError(
-                f"{where}: troops_as_of {get['troops_as_of']!r} is after in_effect_from "
-                f"{start!r}; allowed: a figure dated on or before the event"
-            )
-    high, low = get.get("troops_high", ""), get.get("troops_low", "")
-    if table.name == "buildup_estimates" and high and int(high) < int(low):
-        raise DataError(
-            f"{where}: troops_high {high} is below troops_low {low}; allowed: high >= low, "
-            "or empty for 'more than low'"
-        )
-    if table.name == "border_lengths" and not get["a"] < get["b"]:
-        raise DataError(
-            f"{where}: pair {get['a']}-{get['b']} is not in order; allowed: a < b alphabetically"
-        )
+    for rule in table.rows:
+        problem = rule(row)
+        if problem:
+            raise DataError(f"{where}: {problem}")
 
 
 def _check_unique(table: Table, records: list[dict[str, str]], where: str) -> None:
@@ -265,20 +245,19 @@ def _check_unique(table: Table, records: list[dict[str, str]], where: str) -> No
         seen[key] = number
 
 
-def _check_event_refs(frame: pd.DataFrame, where: str) -> None:
-    ids = set(load_table("battlegroups")["id"])
-    for number, bg_id in enumerate(frame["bg_id"], start=1):
-        if bg_id not in ids:
-            raise DataError(
-                f"{where}: row {number} (bg_id {bg_id!r}): unknown battle group; allowed: "
-                f"{', '.join(sorted(ids))}"
-            )
+def _check_refs(table: Table, frame: pd.DataFrame, where: str) -> None:
+    for ref in table.refs:
+        ids = set(load_table(ref.table)[ref.key])
+        for number, value in enumerate(frame[ref.column], start=1):
+            if value not in ids:
+                raise DataError(
+                    f"{where}: row {number} ({ref.column} {value!r}): unknown {ref.noun}; "
+                    f"allowed: {', '.join(sorted(ids))}"
+                )
 
 
 def _known_iso3() -> frozenset[str]:
     """ISO codes on the map, plus member states outside it (USA, CAN) from the members table."""
-    from geo.boundaries import known_iso3
-
     return frozenset(known_iso3()) | frozenset(load_table("members")["iso3"])
 
 

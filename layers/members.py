@@ -12,6 +12,7 @@ import datetime as dt
 
 import geopandas as gpd
 
+from geo.boundaries import load_countries
 from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
 
@@ -76,8 +77,6 @@ def members(as_of: str | dt.date | None = None, resolution: str = "display") -> 
     >>> m.loc[m["iso3"] == "GRL", "member_iso3"].item()
     'DNK'
     """
-    from geo.boundaries import load_countries
-
     codes = member_codes(as_of)
     table = load_table("members").set_index("iso3")
     countries = load_countries(resolution)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import io
 import json
 import re
 from pathlib import Path
@@ -129,7 +130,9 @@ def _read_table(path_text: str) -> pd.DataFrame:
     """Read and check ``occupied_areas.csv``; errors name the row and what is allowed."""
     path = Path(path_text)
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines(), strict=True))
+        # A file object, not lines: a quoted field may hold a newline.
+        text = io.StringIO(path.read_text(encoding="utf-8"), newline="")
+        rows = list(csv.DictReader(text, strict=True))
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise DataError(f"{AREAS_CSV}: cannot read it as UTF-8 CSV ({err})") from None
     if not rows or list(rows[0]) != list(COLUMNS):

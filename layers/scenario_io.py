@@ -9,7 +9,6 @@ renderers escape it.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -18,13 +17,16 @@ from typing import Any
 import yaml
 
 from geo.errors import ScenarioError
-from geo.paths import data_path
+from layers.facts import load_table
 from layers.scenarios import (
     MAX_FILE_BYTES,
+    CustomEntry,
+    RefEntry,
     Scenario,
     load_presets,
     parse_scenario,
     read_scenario_text,
+    record_to_dict,
 )
 
 #: Where a battle group added with :func:`with_hypothetical_battlegroup` says it comes from.
@@ -42,28 +44,6 @@ KEY_ORDER = (
     "demand",
     "sources",
 )
-_REF_ORDER = (
-    "ref",
-    "status",
-    "framework",
-    "troops_approx",
-    "troops_as_of",
-    "troops_source",
-    "note",
-)
-_CUSTOM_ORDER = (
-    "id",
-    "name",
-    "host",
-    "framework",
-    "status",
-    "troops_approx",
-    "troops_as_of",
-    "note",
-    "source",
-)
-_DEMAND_ORDER = ("joined_after", "label", "source")
-_SOURCE_ORDER = ("title", "url")
 #: Longest ref entry written on one line (``- {ref: bg_est}``).
 _FLOW_WIDTH = 96
 #: Text longer than this is written folded (``>-``) over several lines.
@@ -72,35 +52,7 @@ _FOLD_AT = 80
 
 def known_refs() -> frozenset[str]:
     """Return the ids of the sourced battle groups a ``ref`` entry may name."""
-    from layers.facts import load_table
-
     return frozenset(load_table("battlegroups")["id"])
-
-
-def scenario_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a scenario file, ``data/scenario.schema.json``.
-
-    Examples
-    --------
-    >>> scenario_schema()["required"]
-    ['id', 'title', 'description', 'as_of', 'battlegroups']
-    """
-    return json.loads(data_path("scenario.schema.json").read_text(encoding="utf-8"))
-
-
-def _ordered(
-    mapping: Mapping[str, Any], order: tuple[str, ...], skip: tuple[str, ...] = ()
-) -> dict:
-    """Return ``mapping`` with the keys of ``order`` first, any others after, ``skip`` left out."""
-    keys = [key for key in order if key in mapping] + [key for key in mapping if key not in order]
-    return {key: mapping[key] for key in keys if key not in skip}
-
-
-def _entry(entry: Mapping[str, Any]) -> dict[str, Any]:
-    if "ref" in entry:
-        return _ordered(entry, _REF_ORDER)
-    # ``hypothetical: true`` is implied by a scenario-only group; parsing adds it back.
-    return _ordered(entry, _CUSTOM_ORDER, skip=("hypothetical",))
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -123,11 +75,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         "as_of": scenario.as_of.isoformat(),
         "description": scenario.description,
         "layers": list(scenario.layers),
-        "battlegroups": [_entry(e) for e in scenario.battlegroups],
+        "battlegroups": [record_to_dict(e) for e in scenario.battlegroups],
     }
     if scenario.demand is not None:
-        out["demand"] = _ordered(scenario.demand, _DEMAND_ORDER)
-    out["sources"] = [_ordered(s, _SOURCE_ORDER) for s in scenario.sources]
+        out["demand"] = record_to_dict(scenario.demand)
+    out["sources"] = [record_to_dict(s) for s in scenario.sources]
     return out
 
 
@@ -242,39 +194,45 @@ def read_scenario_file(path: str | PathLike[str]) -> Scenario:
 # --- edits -----------------------------------------------------------------------------------
 
 
-def _bg_id(entry: Mapping[str, Any]) -> str:
-    return entry.get("ref") or entry["id"]
+Entry = RefEntry | CustomEntry
 
 
 def _index(scenario: Scenario, bg_id: str) -> int | None:
     for i, entry in enumerate(scenario.battlegroups):
-        if _bg_id(entry) == bg_id:
+        if entry.id == bg_id:
             return i
     return None
 
 
-def _reparse(scenario: Scenario, origin: str) -> Scenario:
-    return parse_scenario(scenario_to_dict(scenario), origin, known_refs())
+def _reparse(doc: dict[str, Any], origin: str) -> Scenario:
+    return parse_scenario(doc, origin, known_refs())
 
 
-def _edited(scenario: Scenario, battlegroups: Iterable[Mapping[str, Any]]) -> Scenario:
-    """Return ``scenario`` with new battle groups, checked; hypothetical unless it is a preset."""
+def _edited(scenario: Scenario, battlegroups: Iterable[Entry | Mapping[str, Any]]) -> Scenario:
+    """Return ``scenario`` with new battle groups, checked; hypothetical unless it is a preset.
+
+    An entry is a record, or a mapping as a file holds it (checked like a file's).
+    """
     origin = scenario.origin if scenario.origin.endswith("(edited)") else f"{scenario.id} (edited)"
-    candidate = dataclasses.replace(scenario, battlegroups=tuple(battlegroups), kind="hypothetical")
-    checked = _reparse(candidate, origin)
+    doc = scenario_to_dict(scenario)
+    doc["kind"] = "hypothetical"
+    doc["battlegroups"] = [
+        dict(e) if isinstance(e, Mapping) else record_to_dict(e) for e in battlegroups
+    ]
+    checked = _reparse(doc, origin)
     preset = load_presets().get(scenario.id)
     if preset is not None and dataclasses.replace(checked, kind=preset.kind) == preset:
         return dataclasses.replace(checked, kind=preset.kind)
     return checked
 
 
-def _insert_key(entry: Mapping[str, Any], preset: Scenario | None, facts: list[str]) -> tuple:
+def _insert_key(entry: Entry, preset: Scenario | None, facts: list[str]) -> tuple:
     """Where an entry goes: in the preset's order, then sourced groups in fact order, then ours."""
-    in_preset = [_bg_id(e) for e in preset.battlegroups] if preset is not None else []
-    if _bg_id(entry) in in_preset:
-        return (0, in_preset.index(_bg_id(entry)))
-    if "ref" in entry and entry["ref"] in facts:
-        return (1, facts.index(entry["ref"]))
+    in_preset = [e.id for e in preset.battlegroups] if preset is not None else []
+    if entry.id in in_preset:
+        return (0, in_preset.index(entry.id))
+    if isinstance(entry, RefEntry) and entry.ref in facts:
+        return (1, facts.index(entry.ref))
     return (2, 0)
 
 
@@ -296,7 +254,7 @@ def with_battlegroup_toggled(scenario: Scenario, bg_id: str, on: bool) -> Scenar
     --------
     >>> from layers.scenarios import get_scenario
     >>> s = with_battlegroup_toggled(get_scenario("efp-2017"), "bg_pol", on=False)
-    >>> [e["ref"] for e in s.battlegroups], s.kind
+    >>> [e.ref for e in s.battlegroups], s.kind
     (['bg_est', 'bg_lva', 'bg_ltu'], 'hypothetical')
     >>> with_battlegroup_toggled(s, "bg_pol", on=True) == get_scenario("efp-2017")
     True
@@ -308,15 +266,13 @@ def with_battlegroup_toggled(scenario: Scenario, bg_id: str, on: bool) -> Scenar
     if not on:
         del entries[at]
         return _edited(scenario, entries)
-    from layers.facts import load_table
-
     facts = list(load_table("battlegroups")["id"])
     preset = load_presets().get(scenario.id)
-    from_preset = [e for e in (preset.battlegroups if preset else ()) if _bg_id(e) == bg_id]
+    from_preset = [e for e in (preset.battlegroups if preset else ()) if e.id == bg_id]
     if from_preset:
-        new: Mapping[str, Any] = from_preset[0]
+        new: Entry = from_preset[0]
     elif bg_id in facts:
-        new = {"ref": bg_id}
+        new = RefEntry(ref=bg_id)
     else:
         raise ScenarioError(
             f"cannot add battle group {bg_id!r} to {scenario.id!r}: not a sourced battle group; "
@@ -326,7 +282,7 @@ def with_battlegroup_toggled(scenario: Scenario, bg_id: str, on: bool) -> Scenar
     position = next(
         (i for i, e in enumerate(entries) if _insert_key(e, preset, facts) > key), len(entries)
     )
-    entries.insert(position, dict(new))
+    entries.insert(position, new)
     return _edited(scenario, entries)
 
 
@@ -352,21 +308,21 @@ def with_battlegroup_changed(
     --------
     >>> from layers.scenarios import get_scenario
     >>> s = with_battlegroup_changed(get_scenario("proposal-2022"), "bg_svk", framework="cze")
-    >>> s.battlegroups[6]["framework"], s.kind
+    >>> s.battlegroups[6].framework, s.kind
     ('CZE', 'hypothetical')
     """
     at = _index(scenario, bg_id)
     if at is None:
-        present = ", ".join(_bg_id(e) for e in scenario.battlegroups) or "none"
+        present = ", ".join(e.id for e in scenario.battlegroups) or "none"
         raise ScenarioError(
             f"battle group {bg_id!r} is not in scenario {scenario.id!r}; it has: {present}"
         )
-    entry = dict(scenario.battlegroups[at])
+    entry = record_to_dict(scenario.battlegroups[at])
     if status is not None:
         entry["status"] = status
     if framework is not None:
         entry["framework"] = framework
-    if entry == scenario.battlegroups[at]:
+    if entry == record_to_dict(scenario.battlegroups[at]):
         return dataclasses.replace(scenario)
     entries = list(scenario.battlegroups)
     entries[at] = entry
@@ -408,7 +364,7 @@ def with_hypothetical_battlegroup(
     --------
     >>> from layers.scenarios import get_scenario
     >>> s = with_hypothetical_battlegroup(get_scenario("efp-2017"), "rou", "FRA", troops=800)
-    >>> {k: s.battlegroups[-1][k] for k in ("id", "host", "status", "troops_approx")}
+    >>> {k: getattr(s.battlegroups[-1], k) for k in ("id", "host", "status", "troops_approx")}
     {'id': 'custom_rou_1', 'host': 'ROU', 'status': 'hypothetical', 'troops_approx': 800}
     >>> with_hypothetical_battlegroup(get_scenario("efp-2017"), "UKR", None)
     Traceback (most recent call last):
@@ -459,4 +415,6 @@ def as_custom(scenario: Scenario, new_id: str, title: str) -> Scenario:
                 f"HYPOTHETICAL. Edited from {scenario.id!r} ({preset.title}). "
                 f"{scenario.description}"
             )
-    return _reparse(dataclasses.replace(scenario, **changes), f"{new_id} (custom)")
+    return _reparse(
+        scenario_to_dict(dataclasses.replace(scenario, **changes)), f"{new_id} (custom)"
+    )

@@ -3,88 +3,97 @@
 A scenario names a date (``as_of``), the layers it shows and the battle groups it includes. A
 battle group entry either points at a sourced fact record (``ref: bg_rou``), optionally with
 overrides that carry their own source, or describes a group that only exists in the scenario
-(``host``, ``status``, ``source``): such a group is always hypothetical.
+(``host``, ``source``): such a group is always hypothetical.
+
+``data/scenario.schema.json`` is the one description of the file's shape: every document is
+validated against it, and the allowed layer ids, kinds and statuses below are read from it. This
+module checks in code only what needs dates and facts (see :func:`parse_scenario`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-import re
-import reprlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from geo.boundaries import known_iso3
 from geo.dates import parse_as_of, period_start
 from geo.errors import FlankmapError, ScenarioError
 from geo.paths import data_path
+from layers.facts import load_table
+from layers.members import member_codes
+from layers.scenario_schema import ENTRY_STATUSES as ENTRY_STATUSES  # the schema's names,
+from layers.scenario_schema import KINDS as KINDS  # re-exported for the app and the CLI
+from layers.scenario_schema import LAYER_IDS, check_shape, short_repr
+from layers.scenario_schema import LAYER_TITLES as LAYER_TITLES
+from layers.scenario_schema import scenario_schema as scenario_schema
 from layers.schema import ISO_SEP
 
-#: Every layer a view can show, in drawing order; ids are stable (they appear in share links).
-LAYER_IDS: tuple[str, ...] = (
-    "members",
-    "border_states",
-    "occupied",
-    "demand_area",
-    "buildup",
-    "reinforcements",
-    "battlegroups",
-    "labels",
-)
-
-#: How the layers are named in the app and in exports.
-LAYER_TITLES: dict[str, str] = {
-    "members": "NATO members",
-    "border_states": "Border states",
-    "occupied": "Occupied and breakaway territory",
-    "demand_area": "Moscow's demand (area)",
-    "buildup": "Russian build-up",
-    "reinforcements": "UK/US reinforcements",
-    "battlegroups": "Battle groups",
-    "labels": "Labels",
-}
-
-#: What a scenario says about itself; shown on the map and in the legend.
-KINDS: dict[str, str] = {
-    "historical": "Historical",
-    "proposal": "Proposal (not a decision)",
-    "hypothetical": "Hypothetical",
-    "demand": "Demand (not a posture)",
-}
-
-#: Battle-group statuses a scenario may set. ``hypothetical`` is forced on scenario-only groups.
-ENTRY_STATUSES = (
-    "considered",
-    "offered_lead",
-    "proposed",
-    "established",
-    "brigade",
-    "hypothetical",
-)
-
-_REQUIRED = ("id", "title", "description", "as_of", "battlegroups")
-_OPTIONAL = ("kind", "layers", "sources", "demand")
-_REF_KEYS = {"ref", "status", "framework", "troops_approx", "troops_as_of", "troops_source", "note"}
-_CUSTOM_KEYS = {"id", "name", "host", "framework", "status", "troops_approx", "troops_as_of"}
-_CUSTOM_KEYS |= {"note", "source", "hypothetical"}
-_DEMAND_KEYS = ("joined_after", "label", "source")
-_SOURCE_KEYS = ("title", "url")
-#: Accepted on input in place of ``troops_approx``; never written back.
-TROOPS_ALIAS = "troops"
 MAX_FILE_BYTES = 1_000_000
-_ISO3 = re.compile(r"^[A-Z]{3}$")
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 60
-_SHORT.maxlevel = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefEntry:
+    """A sourced battle group (``ref``), with the scenario's overrides; ``None``: not overridden.
+
+    A troop figure overrides the fact's only with its own ``troops_source`` (``troops_approx``
+    may then be ``None``: the source gives no figure). Fields are in the order a file lists them.
+    """
+
+    ref: str
+    status: str | None = None
+    framework: str | None = None  # ";"-separated codes; "" for none named
+    troops_approx: int | None = None
+    troops_as_of: str | None = None
+    troops_source: str | None = None
+    note: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The battle group's id: its fact record's."""
+        return self.ref
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomEntry:
+    """A battle group that exists only in the scenario: always hypothetical, drawn at the host."""
+
+    id: str
+    name: str | None = None
+    host: str
+    framework: str | None = None
+    status: str = field(default="hypothetical", init=False)
+    troops_approx: int | None = None
+    troops_as_of: str | None = None
+    note: str | None = None
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Demand:
+    """The area a demand covers: the members that joined after ``joined_after``."""
+
+    joined_after: str
+    label: str | None = None
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A source the scenario cites."""
+
+    title: str | None = None
+    url: str
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scenario, checked; ``battlegroups`` holds plain mappings (see module docstring)."""
+    """One scenario, checked; every part is a frozen record, so a scenario is hashable."""
 
     id: str
     title: str
@@ -92,15 +101,23 @@ class Scenario:
     as_of: dt.date
     kind: str = "historical"
     layers: tuple[str, ...] = LAYER_IDS
-    battlegroups: tuple[Mapping[str, Any], ...] = ()
-    demand: Mapping[str, Any] | None = None
-    sources: tuple[Mapping[str, str], ...] = ()
+    battlegroups: tuple[RefEntry | CustomEntry, ...] = ()
+    demand: Demand | None = None
+    sources: tuple[Source, ...] = ()
     origin: str = field(default="", compare=False)
 
-    @property
-    def is_hypothetical(self) -> bool:
-        """Whether the whole scenario is something that did not happen."""
-        return self.kind in ("hypothetical", "demand")
+
+def record_to_dict(record: RefEntry | CustomEntry | Demand | Source) -> dict[str, Any]:
+    """Return a record as the mapping a file holds: fields in file order, unset ones left out.
+
+    Examples
+    --------
+    >>> record_to_dict(RefEntry(ref="bg_rou", troops_approx=None, troops_source="https://x.org"))
+    {'ref': 'bg_rou', 'troops_approx': None, 'troops_source': 'https://x.org'}
+    """
+    out = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    keep_troops = isinstance(record, RefEntry) and record.troops_source is not None
+    return {k: v for k, v in out.items() if v is not None or (k == "troops_approx" and keep_troops)}
 
 
 def scenario_dir() -> Path:
@@ -108,34 +125,20 @@ def scenario_dir() -> Path:
     return data_path("scenarios")
 
 
-def _short(value: Any) -> str:
-    """Return a bounded ``repr`` of a value read from a file (a YAML alias can nest deeply)."""
-    text = _SHORT.repr(value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
+# --- dates and facts ---------------------------------------------------------------------------
 
 
-def _text(value: Any, key: str, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ScenarioError(f"{where}: key {key!r} must be a non-empty text, got {_short(value)}")
-    return value.strip()
-
-
-def _entry_text(value: Any, at: str, *, empty: bool = False) -> str:
-    """Check a text field of a battle-group entry; ``at`` names it (``…battlegroups[2].host``)."""
-    if not isinstance(value, str) or not (empty or value.strip()):
-        kind = "a text" if empty else "a non-empty text"
-        raise ScenarioError(f"{at} must be {kind}, got {_short(value)}")
-    return value.strip()
-
-
-def _date_text(value: Any, key: str, where: str) -> str:
-    """Return a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD) as text, checked."""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+def _partial_date(text: str, at: str) -> str:
+    """Return a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD) that names a real period."""
     try:
-        period_start(text)
+        period_start(text.strip())
     except FlankmapError as err:
-        raise ScenarioError(f"{where}: key {key!r}: {err}") from None
-    return text
+        raise ScenarioError(f"{at}: {err}") from None
+    return text.strip()
+
+
+def _optional(value: str | None) -> str | None:
+    return None if value is None else value.strip()
 
 
 @dataclass(frozen=True)
@@ -150,9 +153,9 @@ class _Alliance:
     def code(self, value: str, at: str) -> str:
         """Return ``value`` as a known ISO alpha-3 code, upper-cased."""
         code = value.strip().upper()
-        if not _ISO3.match(code) or code not in self.known:
+        if code not in self.known:
             raise ScenarioError(
-                f"{at}: unknown ISO code {_short(value)}; use an ISO 3166-1 alpha-3 code, "
+                f"{at}: unknown ISO code {short_repr(value)}; use an ISO 3166-1 alpha-3 code, "
                 f"one of: {', '.join(sorted(self.known))}"
             )
         return code
@@ -173,12 +176,9 @@ class _Alliance:
             )
         return code
 
-    def framework(self, value: Any, at: str) -> str:
+    def framework(self, value: str, at: str) -> str:
         """Return framework nation codes (``;``-separated, may be empty) of members on ``as_of``."""
-        if value is None:
-            return ""
-        text = _entry_text(value, at, empty=True)
-        codes = [self.code(part, at) for part in text.split(ISO_SEP) if part.strip()]
+        codes = [self.code(part, at) for part in value.split(ISO_SEP) if part.strip()]
         outside = [c for c in codes if c not in self.members]
         if outside:
             verb = "is" if len(outside) == 1 else "are"
@@ -191,10 +191,6 @@ class _Alliance:
 
 
 def _alliance(as_of: dt.date) -> _Alliance:
-    from geo.boundaries import known_iso3
-    from layers.facts import load_table
-    from layers.members import member_codes
-
     on_map = known_iso3()
     return _Alliance(
         as_of=as_of,
@@ -204,140 +200,59 @@ def _alliance(as_of: dt.date) -> _Alliance:
     )
 
 
-def _check_troops(entry: dict, at: str) -> None:
-    if TROOPS_ALIAS in entry:
-        if "troops_approx" in entry:
-            raise ScenarioError(
-                f"{at}: give 'troops_approx' or its alias {TROOPS_ALIAS!r}, not both"
-            )
-        entry["troops_approx"] = entry.pop(TROOPS_ALIAS)
-    if "troops_approx" in entry:
-        troops = entry["troops_approx"]
-        if troops is not None and (
-            isinstance(troops, bool) or not isinstance(troops, int) or not 0 < troops <= 100_000
-        ):
-            raise ScenarioError(
-                f"{at}.troops_approx must be a whole number 1..100000, got {_short(troops)}"
-            )
-        if "troops_as_of" in entry:
-            entry["troops_as_of"] = _date_text(entry["troops_as_of"], "troops_as_of", at)
-
-
-def _check_entry(
-    raw: Any,
-    index: int,
-    where: str,
-    known_refs: frozenset[str] | None,
-    alliance: _Alliance,
-) -> dict:
-    at = f"{where}: battlegroups[{index}]"
-    if not isinstance(raw, Mapping):
-        raise ScenarioError(f"{at} must be a mapping, got {type(raw).__name__}")
-    entry = {str(k): v for k, v in raw.items()}
-    if "ref" in entry:
-        unknown = set(entry) - _REF_KEYS - {TROOPS_ALIAS}
-        if unknown:
-            raise ScenarioError(
-                f"{at}: unknown keys {sorted(unknown)}; allowed: {sorted(_REF_KEYS)}"
-            )
-        ref = _text(entry["ref"], "ref", at)
-        if known_refs is not None and ref not in known_refs:
-            raise ScenarioError(
-                f"{at}: unknown battle group {ref!r}; known: {', '.join(sorted(known_refs))}"
-            )
-        _check_troops(entry, at)
-        if "troops_approx" in entry and "troops_source" not in entry:
-            raise ScenarioError(f"{at}: key 'troops_approx' needs a 'troops_source'")
-        if "troops_source" in entry:
-            entry["troops_source"] = _entry_text(entry["troops_source"], f"{at}.troops_source")
-    else:
-        unknown = set(entry) - _CUSTOM_KEYS - {TROOPS_ALIAS}
-        if unknown:
-            raise ScenarioError(
-                f"{at}: unknown keys {sorted(unknown)}; allowed: {sorted(_CUSTOM_KEYS)} or 'ref'"
-            )
-        if "id" in entry:
-            entry["id"] = _entry_text(entry["id"], f"{at}.id")
-        _entry_text(entry.get("host"), f"{at}.host")
-        entry["source"] = _entry_text(entry.get("source"), f"{at}.source")
-        entry["host"] = alliance.host(entry["host"], f"{at}.host")
-        if entry.get("status", "hypothetical") != "hypothetical":
-            raise ScenarioError(
-                f"{at}.status: {_short(entry['status'])} is not allowed; a battle group that "
-                "exists only in the scenario is always 'hypothetical' (use 'ref' for a sourced one)"
-            )
-        if entry.get("hypothetical", True) is not True:
-            raise ScenarioError(f"{at}.hypothetical: must be true (or left out)")
-        if "name" in entry:
-            entry["name"] = _entry_text(entry["name"], f"{at}.name", empty=True)
-        entry["status"] = "hypothetical"
-        entry["hypothetical"] = True
-        _check_troops(entry, at)
-    if "framework" in entry:
-        entry["framework"] = alliance.framework(entry["framework"], f"{at}.framework")
-    if "note" in entry:
-        entry["note"] = _entry_text(entry["note"], f"{at}.note", empty=True)
-    if "status" in entry and (
-        not isinstance(entry["status"], str) or entry["status"] not in ENTRY_STATUSES
-    ):
-        raise ScenarioError(
-            f"{at}: status {_short(entry['status'])} is not allowed; "
-            f"use one of {list(ENTRY_STATUSES)}"
-        )
-    return entry
-
-
-def _derive_ids(entries: tuple[dict, ...]) -> None:
-    """Give each scenario-only entry without an ``id`` a stable one: ``custom_<host>_<n>``."""
-    taken = {e.get("ref") or e.get("id") for e in entries}
-    for entry in entries:
-        if "ref" in entry or "id" in entry:
-            continue
-        n = 1
-        while f"custom_{entry['host'].lower()}_{n}" in taken:
-            n += 1
-        entry["id"] = f"custom_{entry['host'].lower()}_{n}"
-        taken.add(entry["id"])
-
-
-def _check_demand(demand: Any, origin: str) -> dict | None:
-    if demand is None:
-        return None
-    if not isinstance(demand, Mapping) or "joined_after" not in demand or "source" not in demand:
-        raise ScenarioError(f"{origin}: key 'demand' needs 'joined_after' and 'source'")
-    unknown = sorted(str(k) for k in demand if k not in _DEMAND_KEYS)
-    if unknown:
-        raise ScenarioError(
-            f"{origin}: demand: unknown key(s) {', '.join(unknown)}; allowed: "
-            f"{', '.join(_DEMAND_KEYS)}"
-        )
-    checked = {
-        **demand,
-        "joined_after": _date_text(demand["joined_after"], "joined_after", f"{origin}: demand"),
-        "source": _entry_text(demand["source"], f"{origin}: demand.source"),
+def _entry(
+    raw: dict[str, Any], at: str, known_refs: frozenset[str] | None, alliance: _Alliance
+) -> RefEntry | CustomEntry:
+    """Return one battle-group entry (shape already checked) as a record; ``id`` may be ""."""
+    troops = raw.get("troops_approx", raw.get("troops"))
+    as_of = raw.get("troops_as_of")
+    common = {
+        "framework": (  # null, like "", names none; left out, the fact's stands
+            alliance.framework(raw["framework"] or "", f"{at}.framework")
+            if "framework" in raw
+            else None
+        ),
+        "troops_as_of": None if as_of is None else _partial_date(as_of, f"{at}.troops_as_of"),
+        "troops_approx": None if troops is None else int(troops),
+        "note": _optional(raw.get("note")),
     }
-    if "label" in demand:
-        checked["label"] = _entry_text(demand["label"], f"{origin}: demand.label")
-    return checked
+    if "ref" not in raw:
+        return CustomEntry(
+            id=(raw.get("id") or "").strip(),
+            name=_optional(raw.get("name")),
+            host=alliance.host(raw["host"], f"{at}.host"),
+            source=raw["source"].strip(),
+            **common,
+        )
+    ref = raw["ref"].strip()
+    if known_refs is not None and ref not in known_refs:
+        raise ScenarioError(
+            f"{at}: unknown battle group {ref!r}; known: {', '.join(sorted(known_refs))}"
+        )
+    figure = "troops_approx" in raw or "troops" in raw  # the schema asks a troops_source of it
+    if not figure:  # a troop date or source alone overrides nothing
+        common["troops_as_of"] = None
+    source = raw["troops_source"].strip() if figure else None
+    return RefEntry(ref=ref, status=raw.get("status"), troops_source=source, **common)
 
 
-def _check_sources(sources: Any, origin: str) -> tuple[dict, ...]:
-    if not isinstance(sources, list) or not all(
-        isinstance(s, Mapping) and s.get("url") for s in sources
-    ):
-        raise ScenarioError(f"{origin}: key 'sources' must be a list of mappings with a 'url'")
-    checked = []
-    for index, source in enumerate(sources):
-        at = f"{origin}: sources[{index}]"
-        unknown = sorted(str(k) for k in source if k not in _SOURCE_KEYS)
-        if unknown:
-            raise ScenarioError(
-                f"{at}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_SOURCE_KEYS)}"
-            )
-        item = {"title": _entry_text(source["title"], f"{at}.title")} if "title" in source else {}
-        item["url"] = _entry_text(source["url"], f"{at}.url")
-        checked.append({key: item[key] for key in source})
-    return tuple(checked)
+def _with_ids(entries: list[RefEntry | CustomEntry], at: str) -> tuple[RefEntry | CustomEntry, ...]:
+    """Check that ids are unique; name each scenario-only group without one custom_<host>_<n>."""
+    ids = [e.id for e in entries if e.id]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ScenarioError(f"{at}: duplicate battle group id(s) {', '.join(duplicates)}")
+    taken = set(ids)
+    out = []
+    for entry in entries:
+        if not entry.id:
+            n = 1
+            while f"custom_{entry.host.lower()}_{n}" in taken:
+                n += 1
+            entry = dataclasses.replace(entry, id=f"custom_{entry.host.lower()}_{n}")
+            taken.add(entry.id)
+        out.append(entry)
+    return tuple(out)
 
 
 def parse_scenario(
@@ -345,11 +260,13 @@ def parse_scenario(
 ) -> Scenario:
     """Check a scenario mapping (as read from YAML) and return a :class:`Scenario`.
 
-    Besides the shape, a battle group that exists only in the scenario needs a ``host`` that is
-    a NATO member on the scenario's date (and drawn on the map) and a non-empty ``source``; its
-    ``id`` may be left out (it becomes ``custom_<host>_<n>``). Every ``framework`` code must be a
-    member on that date. ``troops`` is read as ``troops_approx``. Text is kept as typed (HTML
-    included): the renderers escape it.
+    The shape is checked against ``data/scenario.schema.json``. Then what needs dates and facts:
+    ``as_of`` and every partial date name real days (``as_of`` from 1949-04-04 to today); a
+    battle group that exists only in the scenario needs a ``host`` that is a NATO member on the
+    scenario's date (and drawn on the map); every ``framework`` code must be a member on that date;
+    a ``ref`` must name a sourced battle group; ids must be unique (a missing one becomes
+    ``custom_<host>_<n>``). ``troops`` is read as ``troops_approx``. Text is kept as typed (HTML
+    included; surrounding blanks dropped): the renderers escape it.
 
     Parameters
     ----------
@@ -365,56 +282,37 @@ def parse_scenario(
     ScenarioError
         Naming ``origin`` and the offending key (``battlegroups[2].host``), and what is allowed.
     """
-    if not isinstance(raw, Mapping):
-        raise ScenarioError(
-            f"{origin}: a scenario must be a YAML mapping, got {type(raw).__name__}"
-        )
-    missing = [key for key in _REQUIRED if key not in raw]
-    if missing:
-        raise ScenarioError(f"{origin}: missing key(s) {', '.join(missing)}")
-    unknown = {str(key) for key in raw} - set(_REQUIRED) - set(_OPTIONAL)
-    if unknown:
-        allowed = ", ".join((*_REQUIRED, *_OPTIONAL))
-        raise ScenarioError(
-            f"{origin}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {allowed}"
-        )
-    scenario_id = _text(raw["id"], "id", origin)
-    if not all(c.isalnum() or c in "-_" for c in scenario_id) or len(scenario_id) > 64:
-        raise ScenarioError(f"{origin}: id {scenario_id!r} may use only letters, digits, - and _")
+    doc = check_shape(raw, origin)
     try:
-        as_of = parse_as_of(raw["as_of"])
+        as_of = parse_as_of(doc["as_of"].strip())
     except FlankmapError as err:
         raise ScenarioError(f"{origin}: key 'as_of': {err}") from None
-    kind = raw.get("kind", "historical")
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise ScenarioError(
-            f"{origin}: kind {_short(kind)} is not allowed; use one of {list(KINDS)}"
-        )
-    layers = raw.get("layers", list(LAYER_IDS))
-    if not isinstance(layers, list) or any(
-        not isinstance(layer, str) or layer not in LAYER_IDS for layer in layers
-    ):
-        raise ScenarioError(f"{origin}: key 'layers' must list layer ids from {list(LAYER_IDS)}")
-    entries = raw["battlegroups"]
-    if not isinstance(entries, list):
-        raise ScenarioError(f"{origin}: key 'battlegroups' must be a list")
     alliance = _alliance(as_of)
-    checked = tuple(_check_entry(e, i, origin, known_refs, alliance) for i, e in enumerate(entries))
-    ids = [e.get("ref") or e.get("id") for e in checked if "ref" in e or "id" in e]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise ScenarioError(f"{origin}: duplicate battle group id(s) {', '.join(duplicates)}")
-    _derive_ids(checked)
+    entries = [
+        _entry(entry, f"{origin}: battlegroups[{i}]", known_refs, alliance)
+        for i, entry in enumerate(doc["battlegroups"])
+    ]
+    demand = doc.get("demand")
+    if demand is not None:
+        demand = Demand(
+            joined_after=_partial_date(demand["joined_after"], f"{origin}: demand.joined_after"),
+            label=_optional(demand.get("label")),
+            source=demand["source"].strip(),
+        )
+    layers = doc.get("layers", LAYER_IDS)
     return Scenario(
-        id=scenario_id,
-        title=_text(raw["title"], "title", origin),
-        description=_text(raw["description"], "description", origin),
+        id=doc["id"].strip(),
+        title=doc["title"].strip(),
+        description=doc["description"].strip(),
         as_of=as_of,
-        kind=kind,
+        kind=doc.get("kind", "historical"),
         layers=tuple(layer for layer in LAYER_IDS if layer in layers),
-        battlegroups=checked,
-        demand=_check_demand(raw.get("demand"), origin),
-        sources=_check_sources(raw.get("sources", []), origin),
+        battlegroups=_with_ids(entries, origin),
+        demand=demand,
+        sources=tuple(
+            Source(title=_optional(s.get("title")), url=s["url"].strip())
+            for s in doc.get("sources", [])
+        ),
         origin=origin,
     )
 
@@ -437,8 +335,6 @@ def read_scenario_text(
 
 @functools.lru_cache(maxsize=1)
 def _load_presets(folder: str) -> dict[str, Scenario]:
-    from layers.facts import load_table
-
     known = frozenset(load_table("battlegroups")["id"])
     presets: dict[str, Scenario] = {}
     paths = sorted(Path(folder).glob("*.yaml"))

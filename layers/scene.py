@@ -15,12 +15,13 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from geo.boundaries import load_countries
 from geo.crs import WGS84
 from geo.dates import period_start
 from geo.errors import InputError
+from layers.battlegroups import AT_HOST_POINT, country_names, host_points
 from layers.battlegroups import battlegroups as fact_battlegroups
-from layers.battlegroups import country_names, host_points
 from layers.border_states import border_states
 from layers.context import (
     buildup_areas,
@@ -35,7 +36,7 @@ from layers.facts import load_table
 from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
 from layers.members import member_codes
 from layers.occupation import occupation_notes
-from layers.scenarios import LAYER_IDS, Scenario
+from layers.scenarios import LAYER_IDS, RefEntry, Scenario
 from layers.schema import ISO_SEP
 from layers.sources import rank_sources
 from layers.statements import note_on
@@ -247,7 +248,7 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
             note, source = note_on(row["iso3"], as_of)
             source = rank_sources(source or role_row["source_url"])
             return category, f"Border state: {text}", note, source
-        return "other", "", "", "Natural Earth 4.1.0 (public domain)"
+        return "other", "", "", BOUNDARIES_SOURCE
 
     described = countries.apply(describe, axis=1, result_type="expand")
     out = countries[["iso3", "name", "geometry"]].copy()
@@ -256,13 +257,11 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     return out[_COUNTRY_COLUMNS]
 
 
-def _override_is_newer(
-    entry: Mapping[str, Any], troops: Any, troops_as_of: Any, as_of: dt.date
-) -> bool:
+def _override_is_newer(entry: RefEntry, troops: Any, troops_as_of: Any, as_of: dt.date) -> bool:
     """Whether a scenario's own sourced troop figure replaces the fact record's on ``as_of``."""
-    if "troops_approx" not in entry:
+    if entry.troops_source is None:
         return False
-    override_date = entry.get("troops_as_of")
+    override_date = entry.troops_as_of
     if override_date is None:
         return True
     if period_start(override_date) > as_of:
@@ -278,7 +277,7 @@ def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tup
     """
     host_point = points.get(fact["host_iso3"], fact.geometry)
     if fact["location"] != "base":
-        return "no sourced base: drawn at the host country's centre", "host_point", host_point
+        return f"no sourced base: {AT_HOST_POINT}", "host_point", host_point
     if STATUS_CLASS.get(status) == "proposed":
         return f"none yet (later: {fact['base_name']})", "host_point", host_point
     return fact["base_name"], "base", fact.geometry
@@ -302,22 +301,23 @@ def _battlegroup_layer(
     rows: list[dict[str, Any]] = []
     points = host_points()
     for entry in scenario.battlegroups:
-        if "ref" in entry:
-            ref = entry["ref"]
+        if isinstance(entry, RefEntry):
+            ref = entry.ref
             if ref not in facts.index:
                 notes.append(f"Battle group {ref} has no record on or before {as_of}; not shown.")
                 continue
             fact = facts.loc[ref]
-            status = entry.get("status", fact["status"])
-            since = "" if "status" in entry else fact["status_date"]
-            framework_iso3 = entry.get("framework", fact["framework_iso3"]) or ""
+            status = entry.status or fact["status"]
+            since = "" if entry.status else fact["status_date"]
+            framework = fact["framework_iso3"] if entry.framework is None else entry.framework
+            framework_iso3 = framework or ""
             troops, troops_as_of = fact["troops_approx"], fact["troops_as_of"]
             scope, formation = fact["troops_scope"], fact["troops_formation"]
             sources = [fact["source_url"]]
             if _override_is_newer(entry, troops, troops_as_of, as_of):
-                troops, troops_as_of = entry["troops_approx"], entry.get("troops_as_of", "")
+                troops, troops_as_of = entry.troops_approx, entry.troops_as_of or ""
                 scope, formation = "scenario", ""
-                sources.append(entry["troops_source"])
+                sources.append(entry.troops_source)
             base, location, where = _placement(fact, status, points)
             row = {
                 "id": ref,
@@ -333,31 +333,31 @@ def _battlegroup_layer(
                 "location": location,
                 "source": rank_sources(*sources),
                 "verified": fact["verified"],
-                "note": " · ".join(n for n in (entry.get("note", ""), fact["also_in_host"]) if n),
+                "note": " · ".join(n for n in (entry.note or "", fact["also_in_host"]) if n),
                 "geometry": where,
             }
         else:
-            host = entry["host"]
+            host = entry.host
             if host not in points:
                 raise InputError(
-                    f"battle group {entry['id']!r}: unknown host {host!r}; use an ISO alpha-3 "
+                    f"battle group {entry.id!r}: unknown host {host!r}; use an ISO alpha-3 "
                     "code of a country on the map"
                 )
             row = {
-                "id": entry["id"],
+                "id": entry.id,
                 "host_iso3": host,
-                "framework_iso3": entry.get("framework") or "",
+                "framework_iso3": entry.framework or "",
                 "status": "hypothetical",
                 "since": "",
-                "troops_approx": entry.get("troops_approx"),
-                "troops_as_of": entry.get("troops_as_of", "scenario"),
+                "troops_approx": entry.troops_approx,
+                "troops_as_of": entry.troops_as_of or "scenario",
                 "troops_scope": "scenario",
                 "troops_formation": "",
-                "base": "hypothetical: drawn at the host country's centre",
+                "base": f"hypothetical: {AT_HOST_POINT}",
                 "location": "host_point",
-                "source": entry["source"],
+                "source": entry.source,
                 "verified": "hypothetical",
-                "note": entry.get("note", "") or entry.get("name", ""),
+                "note": entry.note or entry.name or "",
                 "geometry": points[host],
             }
         rows.append(row)
@@ -366,7 +366,9 @@ def _battlegroup_layer(
     frame = _with_contributors(pd.DataFrame(rows), rosters(as_of), names)
     frame["host"] = frame["host_iso3"].map(lambda c: names.get(c, c))
     frame["framework"] = frame["framework_iso3"].map(
-        lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
+        lambda codes: (
+            ", ".join(names.get(c, c) for c in str(codes).split(ISO_SEP) if c) or "not named"
+        )
     )
     frame["status_code"] = frame["status"]
     frame["status_class"] = frame["status"].map(STATUS_CLASS)
@@ -387,7 +389,7 @@ def _battlegroup_layer(
             strict=True,
         )
     ]
-    frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
+    frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(ISO_SEP, "/")
     frame["label"] = frame["label"].str.rstrip(" ·")
     return gpd.GeoDataFrame(frame[_BG_COLUMNS], geometry="geometry", crs=WGS84), notes
 
@@ -412,9 +414,10 @@ def _with_contributors(
 
 def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
     columns = ["iso3", "name", "status", "source", "geometry"]
-    if not scenario.demand:
+    demand = scenario.demand
+    if demand is None:
         return _empty(columns)
-    cutoff = period_start(scenario.demand["joined_after"])
+    cutoff = period_start(demand.joined_after)
     members = load_table("members")
     dates = members["accession_date"].map(period_start)
     joined = members[(dates > cutoff) & (dates <= as_of)]
@@ -422,11 +425,11 @@ def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
     area = countries[countries["iso3"].isin(joined["iso3"])][["iso3", "name", "geometry"]].copy()
     accession = dict(zip(joined["iso3"], joined["accession_date"], strict=True))
     area["status"] = [
-        f"Joined NATO {accession[c]}, after {scenario.demand['joined_after']}: "
-        f"{scenario.demand.get('label', 'covered by the demand')}"
+        f"Joined NATO {accession[c]}, after {demand.joined_after}: "
+        f"{demand.label or 'covered by the demand'}"
         for c in area["iso3"]
     ]
-    area["source"] = scenario.demand["source"]
+    area["source"] = demand.source
     return area[columns]
 
 

@@ -26,19 +26,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+
+from geo.dates import period_start
 
 #: Battle-group status, in the order a battle group moves through them.
 STATUS: tuple[str, ...] = ("considered", "offered_lead", "proposed", "established", "brigade")
-
-#: What each status means (for legends and tooltips).
-STATUS_MEANING: dict[str, str] = {
-    "considered": "under consideration; the host hesitant",
-    "offered_lead": "a nation offered to lead it",
-    "proposed": "proposed to NATO defence ministers",
-    "established": "established",
-    "brigade": "upgraded to brigade level",
-}
 
 #: Whether a troop figure is a count (or a strength reported as current) or a size intended.
 STRENGTH_SCOPE: tuple[str, ...] = ("present", "planned")
@@ -68,14 +62,24 @@ AREA_KIND: tuple[str, ...] = (
 #: How complete a battle group's list of contributing nations is (``battlegroup_contributors``).
 CONTRIBUTOR_SCOPE: tuple[str, ...] = ("complete", "planned", "partial")
 
-#: Allowed values of every ``verified`` column.
-VERIFIED: tuple[str, ...] = ("yes", "partial")
-
 #: Separator of several URLs in one ``source_url`` cell.
 URL_SEP = " | "
 
 #: Separator of several ISO codes in one cell.
 ISO_SEP = ";"
+
+
+def join_urls(cells: Iterable[object]) -> str:
+    """Join source cells (each one or more URLs) into one cell: each URL once, in order.
+
+    Examples
+    --------
+    >>> join_urls(["https://a.org | https://b.org", "", "https://a.org "])
+    'https://a.org | https://b.org'
+    """
+    urls = (url.strip() for cell in cells if cell for url in str(cell).split(URL_SEP))
+    return URL_SEP.join(dict.fromkeys(url for url in urls if url))
+
 
 #: What each column kind accepts, for error messages.
 KIND_RULES: dict[str, str] = {
@@ -111,18 +115,37 @@ class Column:
         return text if self.required else f"{text}, or empty"
 
 
+#: A check across the cells of one row (stripped text by column name, every cell already valid):
+#: returns what is wrong and what is allowed, or ``None`` for a good row.
+RowRule = Callable[[Mapping[str, str]], str | None]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Each value of ``column`` names a row of table ``table`` by its ``key`` (a ``noun``)."""
+
+    column: str
+    table: str
+    key: str
+    noun: str
+
+
 @dataclass(frozen=True)
 class Table:
     """One fact table: ``data/facts/<name>.csv``.
 
     ``key`` names the columns whose values must be unique together (and the first of them names
-    a row in error messages); ``point`` names its latitude/longitude columns, if any.
+    a row in error messages); ``point`` names its latitude/longitude columns, if any (a row has
+    both or neither); ``rows`` are its checks across the cells of a row; ``refs`` its columns
+    that name rows of another table.
     """
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     point: tuple[str, str] | None = None
+    rows: tuple[RowRule, ...] = ()
+    refs: tuple[Ref, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -139,6 +162,57 @@ class Table:
 
 def _src() -> tuple[Column, Column]:
     return Column("source_url", "urls"), Column("verified", "verified")
+
+
+def _effect_within(column: str) -> RowRule:
+    """``in_effect_from`` must be a day within the period of ``column`` (of a range: its start)."""
+
+    def rule(row: Mapping[str, str]) -> str | None:
+        date, start = row[column].split("/")[0], row["in_effect_from"]
+        if start[: len(date)] != date:
+            return (
+                f"in_effect_from {start!r} is outside the period of {column} {date!r}; "
+                "allowed: a day within that period"
+            )
+        return None
+
+    return rule
+
+
+def _troops_dated(row: Mapping[str, str]) -> str | None:
+    if bool(row["troops_approx"]) != bool(row["troops_as_of"]):
+        return "troops_approx and troops_as_of must be given together; allowed: both or neither"
+    if row["troops_as_of"] and period_start(row["troops_as_of"]) > period_start(
+        row["in_effect_from"]
+    ):
+        return (
+            f"troops_as_of {row['troops_as_of']!r} is after in_effect_from "
+            f"{row['in_effect_from']!r}; allowed: a figure dated on or before the event"
+        )
+    return None
+
+
+def _high_not_below_low(row: Mapping[str, str]) -> str | None:
+    high, low = row["troops_high"], row["troops_low"]
+    if high and int(high) < int(low):
+        return (
+            f"troops_high {high} is below troops_low {low}; allowed: high >= low, "
+            "or empty for 'more than low'"
+        )
+    return None
+
+
+def _until_not_before_since(row: Mapping[str, str]) -> str | None:
+    since, until = row["since"], row["until"]
+    if since and until and period_start(until) < period_start(since):
+        return f"until {until!r} is before since {since!r}; allowed: on or after since, or empty"
+    return None
+
+
+def _pair_in_order(row: Mapping[str, str]) -> str | None:
+    if not row["a"] < row["b"]:
+        return f"pair {row['a']}-{row['b']} is not in order; allowed: a < b alphabetically"
+    return None
 
 
 TABLES: dict[str, Table] = {
@@ -198,6 +272,8 @@ TABLES: dict[str, Table] = {
                 *_src(),
             ),
             key=("bg_id", "date", "status", "framework_iso3", "troops_approx"),
+            rows=(_effect_within("date"), _troops_dated),
+            refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
         ),
         Table(
             "battlegroup_strengths",
@@ -216,6 +292,7 @@ TABLES: dict[str, Table] = {
                 Column("verified", "verified"),
             ),
             key=("bg_id", "as_of", "troops", "source_url"),
+            refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
         ),
         Table(
             "replaced_sources",
@@ -259,6 +336,7 @@ TABLES: dict[str, Table] = {
                 Column("notes", required=False),
             ),
             key=("date", "who", "troops_low"),
+            rows=(_high_not_below_low,),
         ),
         Table(
             "buildup_areas",
@@ -300,10 +378,12 @@ TABLES: dict[str, Table] = {
                 Column("troops", "int", required=False),
                 Column("source_url", "urls"),
                 Column("source_title"),
-                Column("source_kind", "choice", allowed=("nato", "government", "news", "other")),
+                Column("source_kind", "choice", allowed=SOURCE_KIND),
                 Column("note", required=False),
             ),
             key=("bg_id", "as_of", "source_url", "contributor_iso3"),
+            rows=(_effect_within("as_of"),),
+            refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
         ),
         Table(
             "statements",
@@ -316,6 +396,7 @@ TABLES: dict[str, Table] = {
                 Column("basis"),
             ),
             key=("feature_id", "since", "text"),
+            rows=(_until_not_before_since,),
         ),
         Table(
             "border_lengths",
@@ -330,6 +411,7 @@ TABLES: dict[str, Table] = {
                 Column("verified", "verified"),
             ),
             key=("a", "b"),
+            rows=(_pair_in_order,),
         ),
     )
 }

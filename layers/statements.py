@@ -13,7 +13,7 @@ import re
 
 from geo.dates import parse_as_of, period_start
 from layers.facts import load_table
-from layers.schema import URL_SEP
+from layers.schema import join_urls
 
 
 def statements(feature_id: str, as_of: str | dt.date | None = None) -> list[dict[str, str]]:
@@ -50,8 +50,7 @@ def note_on(feature_id: str, as_of: str | dt.date | None = None) -> tuple[str, s
     """
     held = statements(feature_id, as_of)
     note = "; ".join(s["text"] for s in held)
-    urls = (u.strip() for s in held for u in s["source_url"].split(URL_SEP))
-    return (f"{note}." if note else ""), URL_SEP.join(dict.fromkeys(u for u in urls if u))
+    return (f"{note}." if note else ""), join_urls(s["source_url"] for s in held)
 
 
 _DATE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d,])")

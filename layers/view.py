@@ -15,11 +15,12 @@ from geo.dates import parse_as_of
 from geo.errors import FlankmapError
 from layers.scenarios import DEFAULT_SCENARIO, LAYER_IDS, Scenario
 
-#: Basemaps; only the first needs no network.
+#: Basemaps; only the first, the default, needs no network.
 BASEMAPS: dict[str, str] = {
     "plain": "Plain (offline)",
     "osm": "OpenStreetMap tiles (needs internet)",
 }
+DEFAULT_BASEMAP = next(iter(BASEMAPS))
 
 _MAX_PARAM = 200
 
@@ -31,7 +32,7 @@ class View:
     scenario: str = DEFAULT_SCENARIO
     as_of: dt.date | None = None  # None: the scenario's own date
     layers: tuple[str, ...] | None = None  # None: the scenario's own layers
-    basemap: str = "plain"
+    basemap: str = DEFAULT_BASEMAP
     compare: str | None = None  # a second scenario shown beside the first
 
     def resolved(self, scenario: Scenario) -> View:
@@ -132,7 +133,9 @@ def parse_view(params: Mapping[str, object], scenario_ids: Iterable[str]) -> tup
         if wanted in BASEMAPS:
             view = replace(view, basemap=wanted)
         else:
-            problems.append(f"Unknown basemap {_shown(wanted)}; showing 'plain' instead.")
+            problems.append(
+                f"Unknown basemap {_shown(wanted)}; showing {DEFAULT_BASEMAP!r} instead."
+            )
     return view, problems
 
 
@@ -144,7 +147,7 @@ def view_to_params(view: View, scenario: Scenario) -> dict[str, str]:
         "as_of": view.as_of.isoformat(),
         "layers": ",".join(view.layers),
     }
-    if view.basemap != "plain":
+    if view.basemap != DEFAULT_BASEMAP:
         params["basemap"] = view.basemap
     if view.compare:
         params["compare"] = view.compare

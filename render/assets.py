@@ -41,10 +41,3 @@ def leaflet_css() -> str:
 
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
     return _data_uri(css.encode("utf-8"), "text/css")
-
-
-def leaflet_version() -> str:
-    """Return the packaged Leaflet version (for the README and the benchmark)."""
-    import xstatic.pkg.leaflet as xstatic_leaflet
-
-    return str(xstatic_leaflet.VERSION)

@@ -11,6 +11,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from layers.scene import Scene
+from layers.view import DEFAULT_BASEMAP
 from render.folium_map import LEGEND_CSS, _Css, _LegendControl, base_map, layer_groups
 from render.legend import legend_html
 from render.text import html_text
@@ -55,7 +56,7 @@ class _SyncViews(MacroElement):
         self.right = right
 
 
-def compare_html(left: Scene, right: Scene, basemap: str = "plain") -> str:
+def compare_html(left: Scene, right: Scene, basemap: str = DEFAULT_BASEMAP) -> str:
     """Return one HTML page with ``left`` and ``right`` side by side, each with its own legend."""
     figure = Figure()
     maps = []

@@ -1,12 +1,8 @@
 """Exports of a scene: which formats exist, their file names and media types, and atomic writes.
 
-One module serves the app's download buttons and ``flankmap export``. Each format is one entry
-in :data:`_EXPORTERS`; the renderers live one module per family (:mod:`render.export_png`,
-:mod:`render.export_html`, :mod:`render.export_vector`) and are imported on first use, so
-``flankmap --help`` and the app start without matplotlib.
-
-:func:`write_export` builds the file in a temporary folder beside the target and moves it into
-place (``os.replace``), so a failed export never leaves half a file behind.
+Serves the app's download buttons and ``flankmap export``. Each format is one entry in
+:data:`_EXPORTERS`; its renderer (one module per family: ``render.export_png``, ``export_html``,
+``export_vector``) is imported on first use, so ``flankmap --help`` starts without matplotlib.
 """
 
 from __future__ import annotations
@@ -15,8 +11,7 @@ import importlib
 import os
 import re
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,19 +28,15 @@ class _Format:
     media_type: str  # the app's download button sends it
     label: str  # the app's format picker shows it
     renderer: str  # "module:function"; returns bytes or text, or writes ``path`` if ``to_file``
-    options: tuple[str, ...] = ()  # keyword options the renderer takes; others are not passed
+    options: dict[str, tuple[int, int]] = field(default_factory=dict)  # its options' ranges
     to_file: bool = False  # the renderer writes a file (GeoPackage is a database, not bytes)
 
-    def render(self) -> Callable[..., Any]:
-        module, name = self.renderer.split(":")
-        return getattr(importlib.import_module(module), name)
 
+_PNG_SIZES = {"width": (200, 10_000), "height": (150, 10_000), "dpi": (10, 1200)}
 
 #: Every format, in the order the app offers them. A new format is one more entry here.
 _EXPORTERS: dict[str, _Format] = {
-    "png": _Format(
-        "image/png", "PNG image", "render.export_png:to_png", ("width", "height", "dpi")
-    ),
+    "png": _Format("image/png", "PNG image", "render.export_png:to_png", _PNG_SIZES),
     "html": _Format("text/html", "HTML (offline, interactive)", "render.export_html:to_html"),
     "geojson": _Format("application/geo+json", "GeoJSON", "render.export_vector:to_geojson"),
     "gpkg": _Format(
@@ -76,9 +67,8 @@ def export_filename(scene: Scene, fmt: str) -> str:
     --------
     >>> import datetime as dt
     >>> from types import SimpleNamespace
-    >>> scene = SimpleNamespace(
-    ...     scenario=SimpleNamespace(id="proposal-2022"), as_of=dt.date(2022, 2, 23)
-    ... )
+    >>> scenario = SimpleNamespace(id="proposal-2022")
+    >>> scene = SimpleNamespace(scenario=scenario, as_of=dt.date(2022, 2, 23))
     >>> export_filename(scene, "png")
     'flankmap_proposal-2022_2022-02-23.png'
     >>> scene.scenario.id = "../../etc/passwd"
@@ -90,11 +80,31 @@ def export_filename(scene: Scene, fmt: str) -> str:
     return f"flankmap_{scenario_id[:64]}_{scene.as_of.isoformat()}.{fmt}"
 
 
+def check_options(fmt: str, **options: int) -> dict[str, int]:
+    """Return the ``options`` that ``fmt`` takes (others are dropped), each checked.
+
+    Examples
+    --------
+    >>> check_options("png", width=50, basemap="osm")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: PNG width 50 is not allowed; use 200–10000
+    """
+    ranges = _format(fmt).options
+    taken = {name: value for name, value in options.items() if name in ranges}
+    for name, value in taken.items():
+        low, high = ranges[name]
+        if not low <= value <= high:
+            raise InputError(f"{fmt.upper()} {name} {value} is not allowed; use {low}–{high}")
+    return taken
+
+
 def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:
     """Render ``scene`` as ``fmt`` into the new file ``part``."""
     spec = _format(fmt)
-    render = spec.render()
-    kwargs = {k: v for k, v in options.items() if k in spec.options}
+    module, name = spec.renderer.split(":")
+    render = getattr(importlib.import_module(module), name)
+    kwargs = check_options(fmt, **options)
     if spec.to_file:
         render(scene, part, **kwargs)
         return
@@ -105,10 +115,9 @@ def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:
 def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write ``scene`` as ``fmt`` to ``path``, atomically; return the path written.
 
-    ``options`` (for PNG ``width``, ``height``, ``dpi``) go to the formats that take them.
-
-    The file is built in a temporary folder in the same folder as ``path`` and moved into place
-    with ``os.replace``: readers see the old file or the whole new one, never a part.
+    ``options`` (PNG: ``width``, ``height``, ``dpi``) go to the formats that take them. The file
+    is built in a temporary folder beside ``path`` and moved into place with ``os.replace``:
+    readers see the old file or the whole new one, never a part.
 
     Raises
     ------
@@ -116,7 +125,6 @@ def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str], **options
         For an unknown format, or a path that cannot be written (missing folder, a folder given
         as the file, no permission), naming the path.
     """
-    _format(fmt)
     target = Path(path)
     folder = target.parent
     if target.is_dir():
@@ -129,8 +137,7 @@ def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str], **options
             _write(scene, fmt, part, options)
             os.replace(part, target)
     except OSError as err:
-        reason = err.strerror or str(err)
-        raise InputError(f"cannot write {str(target)!r}: {reason}") from None
+        raise InputError(f"cannot write {str(target)!r}: {err.strerror or err}") from None
     return target
 
 

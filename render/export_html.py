@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from geo.errors import InputError
 from layers.scene import Scene
-from layers.view import BASEMAPS
+from layers.view import BASEMAPS, DEFAULT_BASEMAP
 from render.folium_map import build_map
 
 
@@ -29,7 +29,7 @@ class _ExternalRefs(HTMLParser):
                 self.found.append(f"<{tag} {name}={value[:80]!r}>")
 
 
-def to_html(scene: Scene, basemap: str = "plain") -> str:
+def to_html(scene: Scene, basemap: str = DEFAULT_BASEMAP) -> str:
     """Return the interactive map of ``scene`` as one self-contained HTML page.
 
     Leaflet and its stylesheet are inlined, so the file works offline when opened from disk

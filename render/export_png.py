@@ -26,10 +26,10 @@ from matplotlib.image import imsave
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import Circle, Patch
 
-from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
 from layers.sources import label_domains
+from render.export import check_options
 from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
 from render.png_layout import (
     PNG_CRS,
@@ -74,7 +74,7 @@ def _caption(scene: Scene, chars: int) -> str:
     """Return the attribution and the sites of every fact shown, by layer, wrapped to ``chars``."""
     countries = scene.countries[scene.countries["category"] != "other"]
     groups = {
-        "Scenario": [s.get("url") for s in scene.scenario.sources],
+        "Scenario": [s.url for s in scene.scenario.sources],
         "Battle groups": _column(scene.battlegroups, "source"),
         "Membership and border states": _column(countries, "source"),
         "Other layers": [
@@ -355,11 +355,7 @@ def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 10
     InputError
         For a size or resolution out of range.
     """
-    if not (200 <= width <= 10_000 and 150 <= height <= 10_000 and 10 <= dpi <= 1200):
-        raise InputError(
-            f"PNG size {width}×{height} at {dpi} dpi is not allowed; use 200–10000 × "
-            "150–10000 pixels at 10–1200 dpi"
-        )
+    check_options("png", width=width, height=height, dpi=dpi)
     png = PngPage(scene, width, height, dpi)
 
     head = _header(png)

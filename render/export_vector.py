@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from layers.scenarios import KINDS
+from layers.scenarios import KINDS, record_to_dict
 from layers.scene import Scene
 from render.export import export_filename, write_export
 from render.legend import BOUNDARIES_CREDIT
@@ -135,7 +135,7 @@ def _metadata(scene: Scene) -> dict[str, Any]:
         "as_of": scene.as_of.isoformat(),
         "layers": list(scene.layers),
         "battlegroups": scene.metrics.battlegroups,
-        "sources": [dict(s) for s in scenario.sources],
+        "sources": [record_to_dict(s) for s in scenario.sources],
         "attribution": f"{BOUNDARIES_CREDIT} Facts: the source column of each feature.",
         "notes": [dict(note) for note in scene.layer_notes],
     }

@@ -17,6 +17,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from layers.scene import Scene
+from layers.view import DEFAULT_BASEMAP
 from render.assets import leaflet_css, leaflet_js
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
@@ -157,7 +158,7 @@ LABEL_CSS = """
 """
 
 
-def base_map(basemap: str = "plain", **frame) -> folium.Map:
+def base_map(basemap: str = DEFAULT_BASEMAP, **frame) -> folium.Map:
     """Return the map frame: no data, the sea colour, optional web tiles.
 
     It is the same for every scenario, so streamlit-folium keeps it mounted. ``frame`` passes
@@ -367,7 +368,7 @@ def layer_groups(
     return groups
 
 
-def build_map(scene: Scene, basemap: str = "plain") -> folium.Map:
+def build_map(scene: Scene, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
     """Return a complete map of ``scene``: layers, legend, title; for standalone HTML."""
     m = base_map(basemap)
     _Css(LEGEND_CSS).add_to(m)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from layers.scenarios import KINDS
 from layers.scene import Scene
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
 BOUNDARIES_CREDIT = (
-    "Boundaries: Natural Earth 4.1.0 (public domain), Crimea drawn as Ukrainian territory; "
+    f"Boundaries: {BOUNDARIES_SOURCE}, Crimea drawn as Ukrainian territory; "
     "occupied and breakaway areas: Natural Earth 4.0.0 (public domain), approximate."
 )
 ATTRIBUTION = f"{BOUNDARIES_CREDIT} Facts: the sources named in each tooltip."

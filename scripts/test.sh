@@ -25,6 +25,14 @@ export PIP_CACHE_DIR="$PWD/.cache/pip"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 [ "$#" -eq 0 ] || exec .venv/bin/python -m pytest "$@"
-.venv/bin/python -m pytest
-bash scripts/check_wheel.sh
-bash scripts/check_lowest.sh
+# Unit and AppTest tests on every core, one test file per worker (so a module's fixtures are
+# built once); then, in one process, the tests that start `streamlit run` themselves: the
+# browser and deploy tests share one server for the session, and the load test has the machine
+# to itself. Then the wheel outside the checkout and the lowest allowed versions.
+SERVED=(tests/browser tests/test_load.py)
+status=0
+.venv/bin/python -m pytest -n auto --dist loadfile "${SERVED[@]/#/--ignore=}" || status=$?
+.venv/bin/python -m pytest "${SERVED[@]}" || status=$?
+bash scripts/check_wheel.sh || status=$?
+bash scripts/check_lowest.sh || status=$?
+exit "$status"

@@ -6,22 +6,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import yaml
+from conftest import assert_one_line_error, files_in
 
 from layers.scenario_io import scenario_to_yaml, with_hypothetical_battlegroup
 from layers.scenarios import get_scenario, load_presets, read_scenario_text
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
-
-
-def _one_line_error(status, out, err):
-    assert status == 2
-    assert out == ""
-    assert err.count("\n") == 1, err
-    assert err.startswith("flankmap")
-    assert "Traceback" not in err
-
 
 # --- diff ------------------------------------------------------------------------------------
 
@@ -65,7 +53,7 @@ def test_diff_of_a_scenario_with_itself_is_empty(run_cli):
 )
 def test_diff_bad_arguments_are_one_line_and_exit_2(run_cli, argv, named):
     status, out, err = run_cli(argv)
-    _one_line_error(status, out, err)
+    assert_one_line_error(status, out, err)
     assert named in err
 
 
@@ -94,7 +82,7 @@ def test_scenarios_show_defaults_to_yaml_and_offers_json(run_cli):
 
 def test_scenarios_show_unknown_id(run_cli):
     status, out, err = run_cli(["scenarios", "show", "nope"])
-    _one_line_error(status, out, err)
+    assert_one_line_error(status, out, err)
     assert "'nope'" in err
 
 
@@ -141,43 +129,12 @@ def test_export_a_scenario_file_into_a_folder_names_it_by_id(tmp_path, run_cli):
     assert Path(out.strip()).name.startswith("flankmap_my-efp_2017-12-31")
 
 
-BAD_FILES = {
-    "invalid YAML": ("id: [unclosed\n", "invalid YAML"),
-    "host outside the alliance": (
-        scenario_to_yaml(get_scenario("efp-2017")).replace(
-            "  - {ref: bg_pol}\n", "  - {ref: bg_pol}\n  - {host: UKR, source: mine}\n"
-        ),
-        "battlegroups[4].host: UKR is not a NATO member on 2017-12-31",
-    ),
-    "over 1 MB": ("#" * 1_000_001, "larger than 1 MB"),
-    "not UTF-8": (b"id: \xff\n", "not UTF-8"),
-}
-
-
-@pytest.mark.parametrize(("content", "named"), BAD_FILES.values(), ids=BAD_FILES.keys())
-def test_export_refuses_a_bad_scenario_file(tmp_path, run_cli, content, named):
-    source = tmp_path / "in" / "mine.yaml"
-    source.parent.mkdir()
-    if isinstance(content, bytes):
-        source.write_bytes(content)
-    else:
-        source.write_text(content, encoding="utf-8")
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    argv = ["export", "--scenario-file", str(source), "--format", "png", "--out", str(out_dir)]
-    status, out, err = run_cli(argv)
-    _one_line_error(status, out, err)
-    assert str(source) in err
-    assert named in err
-    assert _files(out_dir) == []
-
-
 def test_export_refuses_a_missing_file(tmp_path, run_cli):
     argv = ["export", "--scenario-file", str(tmp_path / "none.yaml"), "--format", "png"]
     status, out, err = run_cli([*argv, "--out", str(tmp_path)])
-    _one_line_error(status, out, err)
+    assert_one_line_error(status, out, err)
     assert "no such file" in err
-    assert _files(tmp_path) == []
+    assert files_in(tmp_path) == []
 
 
 @pytest.mark.parametrize(
@@ -190,9 +147,9 @@ def test_scenario_file_excludes_the_other_choices(tmp_path, run_cli, extra):
     source.write_text(scenario_to_yaml(get_scenario("efp-2017")), encoding="utf-8")
     argv = ["export", "--scenario-file", str(source), *extra, "--format", "png"]
     status, out, err = run_cli([*argv, "--out", str(tmp_path / "x.png")])
-    _one_line_error(status, out, err)
+    assert_one_line_error(status, out, err)
     assert "not allowed with argument" in err
-    assert _files(tmp_path) == ["mine.yaml"]
+    assert files_in(tmp_path) == ["mine.yaml"]
 
 
 def test_scenario_file_needs_a_format(tmp_path, run_cli):
@@ -200,5 +157,5 @@ def test_scenario_file_needs_a_format(tmp_path, run_cli):
     source.write_text(scenario_to_yaml(get_scenario("efp-2017")), encoding="utf-8")
     argv = ["export", "--scenario-file", str(source), "--out", str(tmp_path / "x.png")]
     status, out, err = run_cli(argv)
-    _one_line_error(status, out, err)
+    assert_one_line_error(status, out, err)
     assert "--format is required with --scenario-file" in err

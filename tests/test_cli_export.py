@@ -8,13 +8,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from conftest import files_in
 
 import render.export
 from layers.scenarios import load_presets
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
 def test_export_one_file(tmp_path, run_cli):
@@ -88,7 +85,7 @@ def test_bad_arguments_are_one_line_and_exit_2(tmp_path, run_cli, args, names, a
     assert "Traceback" not in err
     assert names in err
     assert allowed in err
-    assert _files(tmp_path) == []
+    assert files_in(tmp_path) == []
 
 
 def test_an_existing_file_as_all_folder_is_refused(tmp_path, run_cli):
@@ -96,7 +93,7 @@ def test_an_existing_file_as_all_folder_is_refused(tmp_path, run_cli):
     status, _, err = run_cli(["export", "--all", "--out", str(tmp_path / "file")])
     assert status == 2
     assert "is a file" in err
-    assert _files(tmp_path) == ["file"]
+    assert files_in(tmp_path) == ["file"]
 
 
 def test_unwritable_path_is_refused(tmp_path, run_cli):
@@ -116,7 +113,7 @@ def test_unwritable_path_is_refused(tmp_path, run_cli):
     assert status == 2
     assert "cannot write" in err
     assert err.count("\n") == 1
-    assert _files(tmp_path) == ["file"]
+    assert files_in(tmp_path) == ["file"]
 
 
 def test_all_writes_every_scenario_in_every_format(tmp_path, run_cli, monkeypatch):
@@ -128,7 +125,7 @@ def test_all_writes_every_scenario_in_every_format(tmp_path, run_cli, monkeypatc
     status, out, _ = run_cli(["export", "--all", "--out", str(tmp_path / "all")])
     assert status == 0
     written = sorted(Path(line).name for line in out.splitlines())
-    assert written == _files(tmp_path / "all")
+    assert written == files_in(tmp_path / "all")
     assert len(written) == len(subset) * len(render.export.FORMATS)
     assert {Path(name).suffix for name in written} == {".png", ".html", ".geojson", ".gpkg"}
 
@@ -160,7 +157,7 @@ def test_console_script_exports_and_refuses(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
     assert "'nope'" in bad.stderr
-    assert _files(tmp_path) == ["efp.png"]
+    assert files_in(tmp_path) == ["efp.png"]
 
 
 def test_help_does_not_load_the_renderers():

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+from conftest import HOSTILE
 from matplotlib.image import imread
 
 import render.export_html
@@ -33,7 +34,6 @@ from render.export_vector import (
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 
 PRESETS = list(load_presets())
-HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")

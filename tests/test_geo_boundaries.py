@@ -258,7 +258,7 @@ def test_unknown_resolution_is_an_input_error(loader):
 
 
 @pytest.fixture
-def data_copy(tmp_path, monkeypatch):
+def empty_data(tmp_path, monkeypatch):
     """An empty data folder the loaders read from; caches cleared around the test."""
     monkeypatch.setenv("FLANKMAP_DATA_DIR", str(tmp_path))
     boundaries.clear_cache()
@@ -281,23 +281,23 @@ def shipped():
     }
 
 
-def test_missing_file_is_named(data_copy):
+def test_missing_file_is_named(empty_data):
     with pytest.raises(DataError, match=r"boundaries\.gpkg: file missing") as err:
         load_countries()
-    assert str(data_copy) not in str(err.value)  # the file, never the server's folder
+    assert str(empty_data) not in str(err.value)  # the file, never the server's folder
 
 
-def test_corrupt_file_is_named(data_copy):
-    (data_copy / "boundaries.gpkg").write_text("not a geopackage")
+def test_corrupt_file_is_named(empty_data):
+    (empty_data / "boundaries.gpkg").write_text("not a geopackage")
     with pytest.raises(
         DataError, match=r"boundaries\.gpkg \(layer 'countries_display'\): cannot read"
     ) as err:
         load_countries()
-    assert str(data_copy) not in str(err.value)
+    assert str(empty_data) not in str(err.value)
 
 
-def test_missing_layer_is_named(shipped, data_copy):
-    _write(data_copy / "boundaries.gpkg", {"countries": shipped["countries"]})
+def test_missing_layer_is_named(shipped, empty_data):
+    _write(empty_data / "boundaries.gpkg", {"countries": shipped["countries"]})
     with pytest.raises(DataError, match=r"\(layer 'subunits_display'\): cannot read"):
         load_subunits()
 
@@ -356,9 +356,9 @@ BREAKAGES = [
     ("breakage", "message"),
     [pytest.param(f, m, id=f.__name__.strip("_")) for f, m in BREAKAGES],
 )
-def test_broken_layer_is_named(shipped, data_copy, breakage, message):
+def test_broken_layer_is_named(shipped, empty_data, breakage, message):
     layers = {**shipped, "countries_display": breakage(shipped["countries_display"])}
-    _write(data_copy / "boundaries.gpkg", layers)
+    _write(empty_data / "boundaries.gpkg", layers)
     with pytest.raises(DataError, match=message) as err:
         load_countries("display")
     text = str(err.value)

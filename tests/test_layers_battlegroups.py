@@ -5,7 +5,7 @@ import itertools
 
 import pandas as pd
 import pytest
-from test_layers_facts import edit, facts_copy  # noqa: F401  (a fixture)
+from conftest import edit_csv
 
 from geo.dates import period_start
 from geo.errors import InputError
@@ -270,13 +270,13 @@ def test_result_is_a_new_frame():
     assert 1 not in set(second["troops_approx"])
 
 
-def test_unlocated_base_is_drawn_at_the_host_point(facts_copy):  # noqa: F811
+def test_unlocated_base_is_drawn_at_the_host_point(facts_copy):
     from geo.boundaries import load_countries
 
     def clear(rows):
         rows[0]["base_lat"] = rows[0]["base_lon"] = rows[0]["coord_source"] = ""
 
-    edit(facts_copy / "battlegroups.csv", clear)
+    edit_csv(facts_copy / "battlegroups.csv", clear)
     row = battlegroups("2022-02-23").set_index("id").loc["bg_est"]
     assert row["location"] == "host_point"
     assert "representative point" in row["coord_source"]

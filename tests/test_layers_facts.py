@@ -1,22 +1,19 @@
 """The shipped fact tables: schema, sources, dates, and how broken files are reported."""
 
-import csv
 import datetime as dt
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import REPO, edit_csv
 
 from geo.dates import period_start
 from geo.errors import DataError
-from geo.paths import data_dir
-from layers.facts import clear_cache, event_dates, load_table
+from layers.facts import event_dates, load_table
 from layers.schema import TABLES, URL_SEP
 
-REPO = Path(__file__).resolve().parent.parent
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -27,35 +24,6 @@ def _rows(name):
 
 
 ALL_ROWS = [p for name in TABLES for p in _rows(name)]
-
-
-@pytest.fixture
-def facts_copy(tmp_path, monkeypatch):
-    """A writable copy of data/ (boundaries linked, facts copied) that the loaders read."""
-    source = data_dir()
-    target = tmp_path / "data"
-    target.mkdir()
-    for item in source.iterdir():
-        if item.name == "facts":
-            shutil.copytree(item, target / "facts")
-        else:
-            (target / item.name).symlink_to(item, target_is_directory=item.is_dir())
-    monkeypatch.setenv("FLANKMAP_DATA_DIR", str(target))
-    clear_cache()
-    yield target / "facts"
-    clear_cache()
-
-
-def edit(path, change):
-    """Rewrite a CSV: ``change(rows)`` edits the list of dicts in place."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        columns, rows = list(reader.fieldnames), list(reader)
-    columns = change(rows) or columns
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -339,10 +307,16 @@ BROKEN = [
 
 @pytest.mark.parametrize(("name", "change", "message"), BROKEN)
 def test_broken_row_is_named(facts_copy, name, change, message):
-    edit(facts_copy / f"{name}.csv", change)
+    edit_csv(facts_copy / f"{name}.csv", change)
     with pytest.raises(DataError, match=message) as err:
         load_table(name)
     assert "\n" not in str(err.value)
+
+
+def test_a_newline_inside_a_quoted_field_is_kept(facts_copy):
+    edit_csv(facts_copy / "crimea.csv", _set(0, "notes", "first line\nsecond line, with a comma"))
+    assert '"first line\nsecond line, with a comma"' in (facts_copy / "crimea.csv").read_text()
+    assert load_table("crimea").loc[0, "notes"] == "first line\nsecond line, with a comma"
 
 
 def test_missing_column(facts_copy):
@@ -351,7 +325,7 @@ def test_missing_column(facts_copy):
             del row["source_url"]
         return ["id", "event", "date", "verified", "notes"]
 
-    edit(facts_copy / "crimea.csv", drop)
+    edit_csv(facts_copy / "crimea.csv", drop)
     with pytest.raises(
         DataError, match=r"crimea\.csv: missing column 'source_url'; the columns are: id, event"
     ):
@@ -400,7 +374,7 @@ def test_unknown_table():
 def test_broken_member_table_breaks_the_layers(facts_copy):
     from layers.members import members
 
-    edit(facts_copy / "members.csv", _set(0, "source_url", ""))
+    edit_csv(facts_copy / "members.csv", _set(0, "source_url", ""))
     with pytest.raises(DataError, match=r"members\.csv: row 1 \(iso3 'BEL'\)"):
         members("2022-02-23")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from conftest import KEY, no_traceback, page_html, run_app
 from shapely.geometry import LineString, Polygon
 
 from geo.errors import InputError
@@ -152,19 +153,13 @@ def test_with_overlay_leaves_the_cached_scene_alone():
 
 
 def test_app_draws_the_overlay_in_its_legend_and_shows_the_occupation_note():
-    from streamlit.testing.v1 import AppTest
-
-    app = str(Path(__file__).resolve().parent.parent / "app.py")
-    at = AppTest.from_file(app, default_timeout=120)
-    at.query_params["scenario"] = "latest"
-    at.run()
-    assert not at.exception
+    at = run_app(scenario="latest")
     assert any("no openly licensed line" in info.value for info in at.info)
-    at.session_state["fm_overlay"] = read_overlay(_geojson({"name": [MARKUP, MARKUP]}), "a.json")
-    at.session_state["fm_overlay_attribution"] = MARKUP
+    at.session_state[f"{KEY}overlay"] = read_overlay(_geojson({"name": [MARKUP, MARKUP]}), "a.json")
+    at.session_state[f"{KEY}overlay_attribution"] = MARKUP
     at.run()
-    assert not at.exception
-    legend = "".join(str(h.proto.body) for h in at.get("html"))
+    no_traceback(at)
+    legend = page_html(at)
     assert "a (your overlay; &lt;img src=x onerror=alert(1)&gt;" in legend
     assert "<img" not in legend
 

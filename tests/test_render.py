@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from layers.scenarios import get_scenario
+from layers.scenarios import get_scenario, load_presets
 from layers.scene import build_scene
-from render.folium_map import base_map, build_map, layer_groups
+from render.folium_map import base_map, build_map, layer_groups, scene_features
 from render.legend import legend_html, legend_keys
 from render.styles import LEGEND_TEXT
 
@@ -53,6 +53,16 @@ def test_one_group_per_drawn_layer(proposal):
         "Battle groups",
         "Labels",
     ]
+
+
+@pytest.mark.parametrize("scenario_id", list(load_presets()))
+def test_every_preset_is_drawn_as_the_app_draws_it(scenario_id):
+    scene = build_scene(get_scenario(scenario_id))
+    names = [g.layer_name for g in layer_groups(scene, scene_features(scene))]
+    assert names[0] == "Countries"
+    assert ("Battle groups" in names) == (scene.metrics.battlegroups > 0)
+    legend = str(legend_html(scene))
+    assert f"as of {scene.as_of.isoformat()}" in legend
 
 
 def test_toggled_off_layers_have_no_group():

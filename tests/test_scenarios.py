@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
 
 from geo.errors import ScenarioError
 from layers.scenarios import (
@@ -14,6 +15,7 @@ from layers.scenarios import (
     parse_scenario,
     read_scenario_text,
     scenario_dir,
+    scenario_schema,
 )
 from layers.scene import build_scene
 
@@ -163,26 +165,29 @@ GOOD = {
 
 
 @pytest.mark.parametrize(
-    ("change", "named"),
+    ("change", "named", "needs_facts"),
     [
-        ({"as_of": "2022-13-01"}, "as_of"),
-        ({"as_of": "1800-01-01"}, "as_of"),
-        ({"battlegroups": "all"}, "battlegroups"),
-        ({"battlegroups": [{"ref": "bg_nope"}]}, "bg_nope"),
-        ({"battlegroups": [{"ref": "bg_est"}, {"ref": "bg_est"}]}, "duplicate"),
-        ({"battlegroups": [{"host": "ROU", "id": "x"}]}, "source"),
-        ({"battlegroups": [{"ref": "bg_est", "status": "invaded"}]}, "invaded"),
-        ({"kind": "fantasy"}, "fantasy"),
-        ({"layers": ["members", "tanks"]}, "layers"),
-        ({"colour": "red"}, "colour"),
-        ({"title": ""}, "title"),
+        ({"as_of": "2022-13-01"}, "as_of", True),
+        ({"as_of": "1800-01-01"}, "as_of", True),
+        ({"battlegroups": "all"}, "battlegroups", False),
+        ({"battlegroups": [{"ref": "bg_nope"}]}, "bg_nope", True),
+        ({"battlegroups": [{"ref": "bg_est"}, {"ref": "bg_est"}]}, "duplicate", True),
+        ({"battlegroups": [{"host": "ROU", "id": "x"}]}, "source", False),
+        ({"battlegroups": [{"ref": "bg_est", "status": "invaded"}]}, "invaded", False),
+        ({"kind": "fantasy"}, "fantasy", False),
+        ({"layers": ["members", "tanks"]}, "layers", False),
+        ({"colour": "red"}, "colour", False),
+        ({"title": ""}, "title", False),
     ],
 )
-def test_bad_scenario_names_the_key(change, named):
+def test_bad_scenario_names_the_key(change, named, needs_facts):
     raw = {**GOOD, **change}
     with pytest.raises(ScenarioError, match=r"upload\.yaml") as err:
         parse_scenario(raw, "upload.yaml", known_refs=frozenset({"bg_est"}))
     assert named in str(err.value)
+    # The schema checks the shape, and only the shape: each rule lives in one place.
+    schema_errors = list(Draft202012Validator(scenario_schema()).iter_errors(raw))
+    assert (schema_errors == []) == needs_facts
 
 
 def test_missing_key_is_named():
@@ -206,21 +211,10 @@ def test_good_scenario_parses():
     assert scenario.as_of == dt.date(2022, 2, 23)
 
 
-def test_broken_shipped_file_is_named(tmp_path, monkeypatch):
-    import shutil
-
-    from layers import scenarios
-
-    data = tmp_path / "data"
-    shutil.copytree(scenario_dir().parent, data)
-    (data / "scenarios" / "efp-2017.yaml").write_text("id: efp-2017\ntitle: x\n", encoding="utf-8")
-    monkeypatch.setenv("FLANKMAP_DATA_DIR", str(data))
-    scenarios._load_presets.cache_clear()
-    try:
-        with pytest.raises(ScenarioError, match=r"scenarios/efp-2017.yaml: missing key"):
-            load_presets()
-    finally:
-        scenarios._load_presets.cache_clear()
+def test_broken_shipped_file_is_named(data_copy):
+    (data_copy / "scenarios" / "efp-2017.yaml").write_text("id: efp-2017\ntitle: x\n")
+    with pytest.raises(ScenarioError, match=r"scenarios/efp-2017.yaml: missing key"):
+        load_presets()
 
 
 def test_unknown_scenario_lists_known():
