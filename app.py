@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from geo.errors import FlankmapError
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
+from layers.map_table import battlegroup_table, member_table
 from layers.members import member_codes
 from layers.scenario_io import (
     as_custom,
@@ -32,11 +33,13 @@ from layers.scenarios import (
     read_scenario_text,
 )
 from layers.scene import build_scene
+from layers.timeline import next_step, play_start
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.compare import compare_html
 from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
+from render.page import map_overlay_html, page_css
 from render.text import markdown_escape
 
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
@@ -48,6 +51,14 @@ FORMAT_LABELS = {
     "geojson": "GeoJSON",
     "gpkg": "GeoPackage",
 }
+#: The scenario's kind as a badge beside the picker: colour and icon, never colour alone.
+KIND_BADGES = {
+    "historical": ("gray", ":material/history:"),
+    "proposal": ("orange", ":material/warning:"),
+    "hypothetical": ("violet", ":material/help:"),
+    "demand": ("red", ":material/gavel:"),
+}
+PLAY_STEP_S = 1.0  # seconds per dated record while playing: time to see what changed
 
 st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
 
@@ -160,6 +171,34 @@ def _init_from_link(presets) -> None:
         st.session_state[f"{KEY}layer_{layer}"] = layer in view.layers
 
 
+def _toggle_play() -> None:
+    """Play from the date on screen (from the first record once past the last); or pause."""
+    playing = not st.session_state.get(f"{KEY}playing", False)
+    st.session_state[f"{KEY}playing"] = playing
+    if playing:
+        st.session_state[f"{KEY}as_of"] = play_start(_dates(), st.session_state[f"{KEY}as_of"])
+        st.session_state[f"{KEY}played_at"] = time.monotonic()
+
+
+def _play_step() -> None:
+    """While playing, move to the next dated record every PLAY_STEP_S seconds; stop at the last.
+
+    Runs as a fragment on a timer; each step reruns the whole page, whose own run of this
+    function does nothing (its step is not due yet).
+    """
+    if not st.session_state.get(f"{KEY}playing"):
+        return
+    if time.monotonic() - st.session_state.get(f"{KEY}played_at", 0.0) < 0.8 * PLAY_STEP_S:
+        return
+    following = next_step(_dates(), st.session_state[f"{KEY}as_of"])
+    st.session_state[f"{KEY}played_at"] = time.monotonic()
+    if following is None:
+        st.session_state[f"{KEY}playing"] = False
+    else:
+        st.session_state[f"{KEY}as_of"] = following
+    st.rerun()
+
+
 try:
     presets = _presets()
     dates = _dates()
@@ -176,13 +215,33 @@ def _title(scenario_id: str) -> str:
     return presets[scenario_id].title if scenario_id != CUSTOM else "✎ Your own scenario"
 
 
-with st.sidebar:
-    st.header("Eastern Flank Map")
+# The map first: the title, one row with the picker, the kind and play, a metric strip, the map.
+st.html(page_css())
+title_slot = st.empty()
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     scenario_id = st.selectbox(
-        "Scenario", choices, format_func=_title, key=f"{KEY}scenario", on_change=_reset_to_scenario
+        "Scenario",
+        choices,
+        format_func=_title,
+        key=f"{KEY}scenario",
+        on_change=_reset_to_scenario,
+        label_visibility="collapsed",
     )
     scenario = _scenario(scenario_id)
-    st.caption(markdown_escape(scenario.description))
+    badge_colour, badge_icon = KIND_BADGES[scenario.kind]
+    st.badge(KINDS[scenario.kind], color=badge_colour, icon=badge_icon)
+    playing = st.session_state.get(f"{KEY}playing", False)
+    st.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key=f"{KEY}play",
+        on_click=_toggle_play,
+        help="Steps the date through the dated records, one every "
+        f"{PLAY_STEP_S:g} s. The share link keeps the date on screen, not the playing.",
+    )
+
+with st.sidebar:
+    st.header("Eastern Flank Map")
     chosen = st.session_state[f"{KEY}as_of"]
     options = sorted({*dates, *(s.as_of for s in presets.values()), scenario.as_of, chosen})
     as_of = st.select_slider(
@@ -228,29 +287,28 @@ except FlankmapError as err:
     st.error(str(err))
     st.stop()
 
-st.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
-kind_note = st.empty()  # always there, so the map keeps its place (and the user's pan and zoom)
-if scenario.kind != "historical":
-    kind_note.warning(
-        f"**{KINDS[scenario.kind]}.** {markdown_escape(scenario.description)}", icon="⚠️"
-    )
+title_slot.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
 
 metrics = scene.metrics
-cols = st.columns(4)
-cols[0].metric("Battle groups", metrics.battlegroups)
-cols[1].metric(
+strip = st.container(horizontal=True, gap="medium")  # compact: room for more figures, wraps
+strip.metric("Battle groups", metrics.battlegroups, width="content")
+strip.metric(
     "Approx. troops",
     f"{metrics.troops:,}" if metrics.troops_counted else "n/a",
     help=f"Sum of sourced figures dated on or before {as_of}: "
     f"{metrics.troops_counted} of {metrics.battlegroups} battle groups have one.",
+    width="content",
 )
-cols[2].metric("Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none")
-cols[3].metric(
+strip.metric(
+    "Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none", width="content"
+)
+strip.metric(
     "Border with RUS/BLR covered",
     f"{metrics.covered_km:,.0f} km",
     help=f"Land border of the hosts with Russia and Belarus, of {metrics.frontier_km:,.0f} km "
     "for the whole alliance on this date (geodesic, Natural Earth 1:10m; published river "
     "borders are longer).",
+    width="content",
 )
 
 if compare:
@@ -270,6 +328,7 @@ if compare:
 else:
     map_col, legend_col = st.columns([4, 1])
     with map_col:
+        st.html(map_overlay_html(scene, playing=playing), unsafe_allow_javascript=True)
         st_folium(
             base_map(basemap),
             key=f"{KEY}map_{basemap}",
@@ -284,8 +343,19 @@ else:
     with legend_col:
         st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
 
+st.caption(markdown_escape(scenario.description))
 for note in scene.notes:
     st.info(markdown_escape(note))
+
+with st.expander("What the map shows (as tables)"):  # plain tables: screen readers, copying
+    st.markdown(f"**Battle groups on {as_of.isoformat()}**")
+    shown_groups = battlegroup_table(scene)
+    if shown_groups.empty:
+        st.markdown("None on the map.")
+    else:
+        st.table(shown_groups, hide_index=True)
+    st.markdown(f"**NATO members on {as_of.isoformat()}**")
+    st.table(member_table(scene), hide_index=True)
 
 if not scene.reinforcements_table.empty:
     with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
@@ -378,5 +448,8 @@ with st.sidebar:
             key=f"{KEY}export_download",
             on_click="ignore",
         )
+
+if playing:
+    st.fragment(_play_step, run_every=PLAY_STEP_S)()
 
 st.session_state[f"{KEY}run_ms"] = (time.perf_counter() - STARTED) * 1000
