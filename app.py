@@ -36,7 +36,7 @@ from layers.scene import build_scene
 from layers.timeline import next_step, play_start
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.compare import compare_html
-from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
+from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
 from render.page import map_overlay_html, page_css
@@ -45,12 +45,6 @@ from render.text import markdown_escape
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 KEY = "fm_"
 CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
-FORMAT_LABELS = {
-    "png": "PNG image",
-    "html": "HTML (offline, interactive)",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-}
 #: The scenario's kind as a badge beside the picker: colour and icon, never colour alone.
 KIND_BADGES = {
     "historical": ("gray", ":material/history:"),
