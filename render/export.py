@@ -2,7 +2,8 @@
 
 One module serves the app's download buttons and ``flankmap export``. Each format is one entry
 in :data:`_EXPORTERS`; the renderers live one module per family (:mod:`render.export_png`,
-:mod:`render.export_html`, :mod:`render.export_vector`) and are imported on first use, so
+:mod:`render.export_html`, :mod:`render.export_vector`, :mod:`render.animation` for the
+animated GIF of a span of dates) and are imported on first use, so
 ``flankmap --help`` and the app start without matplotlib.
 
 :func:`write_export` builds the file in a temporary folder beside the target and moves it into
@@ -11,6 +12,7 @@ place (``os.replace``), so a failed export never leaves half a file behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import re
@@ -35,6 +37,7 @@ class _Format:
     renderer: str  # "module:function"; returns bytes or text, or writes ``path`` if ``to_file``
     options: tuple[str, ...] = ()  # keyword options the renderer takes; others are not passed
     to_file: bool = False  # the renderer writes a file (GeoPackage is a database, not bytes)
+    animated: bool = False  # a series of dates (``start``, ``end``), not the scene's one date
 
     def render(self) -> Callable[..., Any]:
         module, name = self.renderer.split(":")
@@ -54,9 +57,18 @@ _EXPORTERS: dict[str, _Format] = {
         "render.export_vector:write_gpkg",
         to_file=True,
     ),
+    "gif": _Format(
+        "image/gif",
+        "Animated GIF (the timeline)",
+        "render.animation:to_gif",
+        ("start", "end", "every", "width", "height", "progress"),
+        animated=True,
+    ),
 }
 
-FORMATS: tuple[str, ...] = tuple(_EXPORTERS)
+#: The formats of one date (``--all`` writes these), and those of a series of dates.
+FORMATS: tuple[str, ...] = tuple(f for f, spec in _EXPORTERS.items() if not spec.animated)
+ANIMATED_FORMATS: tuple[str, ...] = tuple(f for f, spec in _EXPORTERS.items() if spec.animated)
 MEDIA_TYPES: dict[str, str] = {fmt: f.media_type for fmt, f in _EXPORTERS.items()}
 FORMAT_LABELS: dict[str, str] = {fmt: f.label for fmt, f in _EXPORTERS.items()}
 
@@ -65,7 +77,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 def _format(fmt: str) -> _Format:
     if fmt not in _EXPORTERS:
-        raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(_EXPORTERS)}")
     return _EXPORTERS[fmt]
 
 
@@ -88,6 +100,20 @@ def export_filename(scene: Scene, fmt: str) -> str:
     _format(fmt)
     scenario_id = _SAFE.sub("-", scene.scenario.id).strip("-_") or "scenario"
     return f"flankmap_{scenario_id[:64]}_{scene.as_of.isoformat()}.{fmt}"
+
+
+def animation_filename(scene: Scene, fmt: str, start: dt.date, end: dt.date) -> str:
+    """Return a file name for an animation of ``scene``'s scenario from ``start`` to ``end``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> scene = SimpleNamespace(scenario=SimpleNamespace(id="latest"), as_of=dt.date(2025, 1, 1))
+    >>> animation_filename(scene, "gif", dt.date(2014, 1, 1), dt.date(2025, 4, 1))
+    'flankmap_latest_2014-01-01_to_2025-04-01.gif'
+    """
+    stem = export_filename(scene, fmt).removesuffix(f"_{scene.as_of.isoformat()}.{fmt}")
+    return f"{stem}_{start.isoformat()}_to_{end.isoformat()}.{fmt}"
 
 
 def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:
