@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.dates import today
 from geo.errors import FlankmapError
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
@@ -36,7 +37,15 @@ from layers.scene import build_scene
 from layers.timeline import next_step, play_start
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.compare import compare_html
-from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
+from render.export import (
+    ANIMATED_FORMATS,
+    FORMAT_LABELS,
+    FORMATS,
+    MEDIA_TYPES,
+    animation_filename,
+    export_bytes,
+    export_filename,
+)
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
 from render.page import map_overlay_html, page_css
@@ -417,18 +426,47 @@ with st.sidebar:
 
     st.subheader("Export")
     fmt = st.selectbox(
-        "Export format", FORMATS, format_func=FORMAT_LABELS.get, key=f"{KEY}export_format"
+        "Export format",
+        (*FORMATS, *ANIMATED_FORMATS),
+        format_func=FORMAT_LABELS.get,
+        key=f"{KEY}export_format",
     )
-    file_name = export_filename(scene, fmt)
+    animated = fmt in ANIMATED_FORMATS
+    if animated:
+        span_options = sorted({*dates, today()})
+        span = st.select_slider(
+            "Animation from … to",
+            options=span_options,
+            value=(span_options[0], span_options[-1]),
+            format_func=dt.date.isoformat,
+            key=f"{KEY}export_span",
+            help="One frame per dated record between the two dates, drawn like the PNG.",
+        )
+        file_name = animation_filename(scene, fmt, *span)
+    else:
+        file_name = export_filename(scene, fmt)
     ready = st.session_state.get(f"{KEY}export")
     if st.button("Prepare download", key=f"{KEY}export_prepare"):
         with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
             try:
-                payload = (
-                    export_bytes(scene, fmt)  # the user's own scenario: not worth caching
-                    if scenario_id == CUSTOM
-                    else _export(scenario_id, as_of, layers, fmt)
-                )
+                if animated:  # a minute or two: a bar shows the frames drawn
+                    bar = st.progress(0.0, text="Drawing the frames…")
+                    payload = export_bytes(
+                        scene,
+                        fmt,
+                        start=span[0],
+                        end=span[1],
+                        progress=lambda done, total: bar.progress(
+                            done / total, text=f"Frame {done} of {total}"
+                        ),
+                    )
+                    bar.empty()
+                else:
+                    payload = (
+                        export_bytes(scene, fmt)  # the user's own scenario: not worth caching
+                        if scenario_id == CUSTOM
+                        else _export(scenario_id, as_of, layers, fmt)
+                    )
             except FlankmapError as err:
                 st.error(str(err))
             else:

@@ -126,3 +126,45 @@ def test_hosts_offered_are_members_on_the_date():
     assert "POL" in hosts
     assert "FIN" not in hosts  # joined 2023: cannot host a battle group in 2017
     assert "UKR" not in hosts
+
+
+def test_export_animates_between_two_chosen_dates():
+    import datetime as dt
+    import io
+
+    from PIL import Image
+
+    at = run_app(scenario="efp-2017")
+    at.selectbox(key=f"{KEY}export_format").set_value("gif").run()
+    span = (dt.date(2017, 3, 1), dt.date(2017, 6, 19))
+    at.select_slider(key=f"{KEY}export_span").set_range(*span).run()
+    at.button(key=f"{KEY}export_prepare").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    name, payload = at.session_state[f"{KEY}export"]
+    assert name == "flankmap_efp-2017_2017-03-01_to_2017-06-19.gif"
+    with Image.open(io.BytesIO(payload)) as gif:
+        dates = gif.info["comment"].decode().split()[2:]
+        assert dates == ["2017-03-01", "2017-04-01", "2017-06-05", "2017-06-19"]
+        assert gif.n_frames == len(dates)
+
+
+def test_play_starts_from_the_date_on_screen_and_pauses():
+    at = run_app(scenario="efp-2017", as_of="2017-04-01")
+    play = at.button(key=f"{KEY}play")
+    assert play.label == "Play"
+    play.click().run()
+    assert at.button(key=f"{KEY}play").label == "Pause"
+    assert at.session_state[f"{KEY}as_of"].isoformat() == "2017-04-01"
+    at.button(key=f"{KEY}play").click().run()
+    assert at.button(key=f"{KEY}play").label == "Play"
+
+
+def test_play_past_the_last_record_starts_from_the_first():
+    from layers.facts import event_dates
+
+    first = event_dates()[0]
+    at = run_app(scenario="latest")  # its date is after the last dated record
+    at.button(key=f"{KEY}play").click().run()
+    assert not at.exception
+    assert at.session_state[f"{KEY}as_of"].isoformat() == first
+    assert f"as of {first}" in legend(at)
