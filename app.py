@@ -15,6 +15,7 @@ from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
 from layers.map_table import battlegroup_table, member_table
 from layers.members import member_codes
+from layers.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
 from layers.scenario_io import (
     as_custom,
     known_refs,
@@ -48,7 +49,7 @@ from render.export import (
 )
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
-from render.page import map_overlay_html, page_css
+from render.page import date_box_html, page_css
 from render.text import markdown_escape
 
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
@@ -156,6 +157,18 @@ def _load_upload() -> None:
         st.session_state[f"{KEY}edit_error"] = str(err)
         return
     _use_custom(scenario, reset_view=True)
+
+
+def _load_overlay() -> None:
+    """Read an uploaded line or area; a bad file keeps the overlay shown before, if any."""
+    upload = st.session_state.get(f"{KEY}overlay_upload")
+    st.session_state[f"{KEY}overlay_error"] = ""
+    if upload is None:  # also between two files: the button below removes the overlay
+        return
+    try:
+        st.session_state[f"{KEY}overlay"] = read_overlay(upload.getvalue(), upload.name)
+    except FlankmapError as err:
+        st.session_state[f"{KEY}overlay_error"] = str(err)
 
 
 def _init_from_link(presets) -> None:
@@ -289,6 +302,13 @@ try:
 except FlankmapError as err:
     st.error(str(err))
     st.stop()
+overlay = st.session_state.get(f"{KEY}overlay")
+scene = with_overlay(
+    scene,
+    overlay,
+    label=st.session_state.get(f"{KEY}overlay_label", ""),
+    attribution=st.session_state.get(f"{KEY}overlay_attribution", ""),
+)
 
 title_slot.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
 
@@ -331,13 +351,15 @@ if compare:
 else:
     map_col, legend_col = st.columns([4, 1])
     with map_col:
-        st.html(map_overlay_html(scene, playing=playing), unsafe_allow_javascript=True)
+        st.html(date_box_html(scene, playing=playing), unsafe_allow_javascript=True)
         st_folium(
             base_map(basemap),
             key=f"{KEY}map_{basemap}",
             feature_group_to_add=layer_groups(
                 scene,
-                None if scenario_id == CUSTOM else _preset_features(scenario_id, as_of, layers),
+                None
+                if scenario_id == CUSTOM or overlay is not None
+                else _preset_features(scenario_id, as_of, layers),
             ),
             returned_objects=[],
             height=640,
@@ -349,6 +371,8 @@ else:
 st.caption(markdown_escape(scenario.description))
 for note in scene.notes:
     st.info(markdown_escape(note))
+for note in scene.layer_notes:
+    st.info(markdown_escape(note["text"]), icon="⚠️")
 
 with st.expander("What the map shows (as tables)"):  # plain tables: screen readers, copying
     st.markdown(f"**Battle groups on {as_of.isoformat()}**")
@@ -424,6 +448,26 @@ with st.sidebar:
     if scenario_id == CUSTOM:
         st.caption("A custom scenario does not travel in the share link: share its YAML file.")
 
+    st.subheader("Your own line")
+    if st.session_state.get(f"{KEY}overlay_error"):
+        st.error(st.session_state[f"{KEY}overlay_error"])
+    st.file_uploader(
+        f"Load a line or area (GeoJSON or GeoPackage, at most {MAX_OVERLAY_BYTES >> 20} MB)",
+        type=["geojson", "json", "gpkg"],
+        key=f"{KEY}overlay_upload",
+        on_change=_load_overlay,
+        help="Lines or polygons, EPSG:4326 or any CRS the file names. Read in memory, never "
+        "stored; drawn on the map, in the legend and in every export.",
+    )
+    st.text_input("Legend entry (default: the file name)", key=f"{KEY}overlay_label")
+    st.text_input("Attribution: who drew it, under which licence", key=f"{KEY}overlay_attribution")
+    if overlay is not None:
+        st.button(
+            "Remove your line",
+            key=f"{KEY}overlay_remove",
+            on_click=lambda: st.session_state.pop(f"{KEY}overlay", None),
+        )
+
     st.subheader("Export")
     fmt = st.selectbox(
         "Export format",
@@ -463,8 +507,8 @@ with st.sidebar:
                     bar.empty()
                 else:
                     payload = (
-                        export_bytes(scene, fmt)  # the user's own scenario: not worth caching
-                        if scenario_id == CUSTOM
+                        export_bytes(scene, fmt)  # the user's own scenario or line: not cached
+                        if scenario_id == CUSTOM or overlay is not None
                         else _export(scenario_id, as_of, layers, fmt)
                     )
             except FlankmapError as err:

@@ -89,6 +89,19 @@ def add_parser(sub) -> None:
     )
     parser.add_argument("--dpi", type=int, default=100, help="PNG resolution recorded (100)")
     parser.add_argument(
+        "--overlay",
+        metavar="PATH",
+        default=None,
+        help="your own line or area on top (GeoJSON or GeoPackage, lines or polygons, at most "
+        "5 MB; EPSG:4326 or any CRS the file names)",
+    )
+    parser.add_argument(
+        "--overlay-attribution",
+        metavar="TEXT",
+        default="",
+        help="who drew the overlay, under which licence (shown in the legend and exports)",
+    )
+    parser.add_argument(
         "--out",
         required=True,
         metavar="PATH",
@@ -142,6 +155,22 @@ def _check_span(args: argparse.Namespace) -> None:
         raise InputError(f"{'/'.join(span)} only go with --format gif")
 
 
+def _overlay(args: argparse.Namespace):
+    """Read ``--overlay`` (None without it) before anything is built, so a bad file fails first."""
+    from geo.errors import InputError
+    from layers.overlay import check_overlay_size, read_overlay
+
+    if args.overlay is None:
+        return None
+    path = Path(args.overlay)
+    try:
+        check_overlay_size(path.stat().st_size, path.name)  # before reading it into memory
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"--overlay {str(path)!r}: {err.strerror or err}") from None
+    return read_overlay(data, path.name, attribution=args.overlay_attribution)
+
+
 def _folder(path: Path) -> Path:
     """Return ``path`` as an output folder, creating it (not its parents) if missing."""
     from geo.errors import InputError
@@ -157,6 +186,7 @@ def _folder(path: Path) -> Path:
 
 def _run_one(args: argparse.Namespace) -> int:
     from geo.errors import InputError
+    from layers.overlay import with_overlay
     from layers.scenario_io import read_scenario_file
     from layers.scenarios import get_scenario
     from layers.scene import build_scene
@@ -172,10 +202,11 @@ def _run_one(args: argparse.Namespace) -> int:
     layers = _layers(args.layers) if args.layers is not None else None
     _check_span(args)
     png = _png_options(args)
+    overlay = _overlay(args)
     out = Path(args.out)
     if not out.is_dir() and not out.parent.is_dir():
         raise InputError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    scene = build_scene(scenario, args.as_of, layers)
+    scene = with_overlay(build_scene(scenario, args.as_of, layers), overlay)
     if args.format in ANIMATED_FORMATS:
         return _run_animation(args, scene, out, png)
     target = out / export_filename(scene, args.format) if out.is_dir() else out
@@ -214,6 +245,7 @@ def _run_all(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.errors import InputError
+    from layers.overlay import with_overlay
     from layers.scenarios import load_presets
     from layers.scene import build_scene
     from render.export import export_filename, write_export
@@ -225,6 +257,7 @@ def _run_all(args: argparse.Namespace) -> int:
     if args.format in ANIMATED_FORMATS or args.start or args.end or args.step:
         raise InputError("--all writes one date per scenario; an animation needs --scenario")
     png = _png_options(args)
+    overlay = _overlay(args)
     folder = _folder(Path(args.out))
     formats = (args.format,) if args.format else FORMATS
     presets = load_presets()
@@ -232,7 +265,7 @@ def _run_all(args: argparse.Namespace) -> int:
         total=len(presets) * len(formats), unit="file", file=sys.stderr, desc="export"
     ) as bar:
         for scenario in presets.values():
-            scene = build_scene(scenario)
+            scene = with_overlay(build_scene(scenario), overlay)
             for fmt in formats:
                 bar.set_postfix_str(f"{scenario.id}.{fmt}")
                 path = write_export(scene, fmt, folder / export_filename(scene, fmt), **png)

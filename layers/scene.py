@@ -32,6 +32,7 @@ from layers.context import (
 from layers.facts import load_table
 from layers.frontier import alliance_frontier, frontier_totals
 from layers.members import member_codes
+from layers.occupation import occupation_notes
 from layers.scenarios import LAYER_IDS, Scenario
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
@@ -107,6 +108,11 @@ class Scene:
     reinforcements_table: pd.DataFrame
     buildup_estimates: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+    #: What a drawn layer knowingly leaves out (``{id, text, source_url}``): the map, the
+    #: legend and every export say it.
+    layer_notes: tuple[Mapping[str, str], ...] = field(default=())
+    #: The user's own line or area (``layers.overlay``), drawn on top; never cached data.
+    overlay: gpd.GeoDataFrame = field(default_factory=lambda: _empty(["geometry"]))
 
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
@@ -339,4 +345,5 @@ def build_scene(
         else pd.DataFrame(),
         buildup_estimates=buildup_estimates(as_of) if "buildup" in on else pd.DataFrame(),
         notes=tuple(notes),
+        layer_notes=tuple(occupation_notes(as_of)) if "occupied" in on else (),
     )

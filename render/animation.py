@@ -99,8 +99,9 @@ def to_gif(
     """Return an animated GIF of ``scene``'s scenario and layers from ``start`` to ``end``.
 
     One frame per dated change (``every``: one change in so many; the ends always stay), each
-    drawn as the PNG export at ``width`` × ``height`` with its date large, all frames with one
-    layout (the caption's room is the longest one's), so the map stands still.
+    drawn as the PNG export at ``width`` × ``height`` with its date large and the user's
+    overlay of ``scene`` if it has one; all frames have one layout (the caption's room is the
+    longest one's), so the map stands still.
     ``progress(done, total)`` is called after each frame.
 
     Raises
@@ -112,7 +113,10 @@ def to_gif(
 
     days = animation_dates(start, end, every)
     # "Battle group X has no record on or before <date>": in an animation, that is the point.
-    scenes = [replace(build_scene(scene.scenario, day, scene.layers), notes=()) for day in days]
+    scenes = [
+        replace(build_scene(scene.scenario, day, scene.layers), notes=(), overlay=scene.overlay)
+        for day in days
+    ]
     lines = max(caption_lines(s, width=width, height=height) for s in scenes)
     frames = []
     for done, (day, frame_scene) in enumerate(zip(days, scenes, strict=True), start=1):

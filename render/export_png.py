@@ -29,7 +29,7 @@ from matplotlib.patches import Circle, Patch
 from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
-from render.legend import BOUNDARIES_CREDIT, legend_keys
+from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
 from render.png_layout import (
     _REF_HEIGHT,
     _REF_WIDTH,
@@ -41,7 +41,7 @@ from render.png_layout import (
     place_label,
     scale_bar,
 )
-from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES, SEA_COLOUR
+from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 
 
 def _urls(value: Any) -> str:
@@ -81,11 +81,17 @@ def _caption(scene: Scene, chars: int) -> str:
         "Other layers": [
             *_column(scene.demand_area, "source"),
             *_column(scene.occupied, "source_url"),
+            *(note["source_url"] for note in scene.layer_notes),
             *_column(scene.reinforcements, "source_url"),
             *_column(scene.buildup, "source_url"),
         ],
     }
-    paragraphs = [f"{BOUNDARIES_CREDIT} Projection: LAEA Europe (EPSG:3035)."]
+    paragraphs = [
+        f"{BOUNDARIES_CREDIT} Projection: LAEA Europe (EPSG:3035).",
+        *layer_note_texts(scene),
+    ]
+    if len(scene.overlay):
+        paragraphs.append(f"Overlay: {legend_label(scene, 'overlay')}, as the user loaded it.")
     seen: set[str] = set()
     for title, values in groups.items():
         domains = [d for d in _source_domains(values) if d not in seen]
@@ -191,6 +197,24 @@ def _draw_areas(png: PngPage, ax: Axes, gdf: gpd.GeoDataFrame, keys: pd.Series) 
         gdf[keys == key].plot(ax=ax, aspect=None, **_area_patch_kwargs(png, key))
 
 
+def _draw_overlay(png: PngPage, ax: Axes, gdf: gpd.GeoDataFrame) -> None:
+    """Plot the user's overlay: its areas as areas, its lines as lines, above the other areas."""
+    if gdf.empty:
+        return
+    lines = gdf.geom_type.isin(["LineString", "MultiLineString"])
+    _draw_areas(png, ax, gdf[~lines], pd.Series("overlay", index=gdf[~lines].index))
+    if lines.any():
+        style = AREA_STYLES["overlay"]
+        gdf[lines].plot(
+            ax=ax,
+            aspect=None,
+            color=style["color"],
+            linewidth=png.pt(style["weight"]),
+            linestyle=_dashes(style),
+            zorder=4,
+        )
+
+
 def _draw_points(png: PngPage, ax: Axes, gdf: gpd.GeoDataFrame, keys: pd.Series) -> None:
     """Plot the points of each style key as circles of the map's pixel radius, above the areas."""
     for key in keys.unique():
@@ -268,7 +292,7 @@ def _legend(png: PngPage, left: float, top: float) -> float:
             if POINT_STYLES[key]["color"] == "#ffffff":
                 kwargs["edgecolor"] = "#555555"
             handles.append(Circle((0, 0), 1, **kwargs))
-        labels.append(textwrap.fill(LEGEND_TEXT[key], 34))
+        labels.append(textwrap.fill(legend_label(png.scene, key), 34))
     if not handles:
         return top
     legend = png.fig.legend(
@@ -403,9 +427,11 @@ def to_png(
     countries = _projected(scene.countries, box)
     countries = countries.assign(_z=countries["category"].map(order)).sort_values("_z")
     _draw_areas(png, ax, countries, countries["category"])
-    for layer, key in ((scene.demand_area, "demand_area"), (scene.occupied, "occupied")):
-        shown = _projected(layer, box)
-        _draw_areas(png, ax, shown, pd.Series(key, index=shown.index))
+    shown = _projected(scene.demand_area, box)
+    _draw_areas(png, ax, shown, pd.Series("demand_area", index=shown.index))
+    shown = _projected(scene.occupied, box)
+    _draw_areas(png, ax, shown, shown.get("category", pd.Series(dtype=str)))
+    _draw_overlay(png, ax, _projected(scene.overlay, box))
     for layer, key in ((scene.buildup, "buildup"), (scene.reinforcements, "reinforcement")):
         shown = _projected(layer, box)
         _draw_points(png, ax, shown, pd.Series(key, index=shown.index))

@@ -33,6 +33,7 @@ EXPORT_LAYERS: tuple[str, ...] = (
     "buildup",
     "reinforcement",
     "battlegroup",
+    "overlay",
 )
 
 #: The attribute-only GeoPackage table that says which scenario, date and sources it holds.
@@ -79,11 +80,7 @@ def vector_layers(scene: Scene) -> dict[str, gpd.GeoDataFrame]:
         "occupied": _shaped(
             scene.occupied,
             "occupied",
-            {
-                "iso3": lambda f: "UKR",
-                "status": lambda f: f["label"],
-                "source": lambda f: f["source_url"],
-            },
+            {"status": lambda f: f["label"], "source": lambda f: f["source_url"]},
         ),
         "demand_area": _shaped(scene.demand_area, "demand_area", {}),
         "buildup": _shaped(
@@ -115,6 +112,15 @@ def vector_layers(scene: Scene) -> dict[str, gpd.GeoDataFrame]:
                 ),
             },
         ),
+        "overlay": _shaped(
+            scene.overlay,
+            "overlay",
+            {
+                "iso3": lambda f: "",
+                "status": lambda f: f["label"],
+                "source": lambda f: f["attribution"],
+            },
+        ),
     }
     return {key: layers[key] for key in EXPORT_LAYERS if len(layers[key])}
 
@@ -131,6 +137,7 @@ def _metadata(scene: Scene) -> dict[str, Any]:
         "battlegroups": scene.metrics.battlegroups,
         "sources": [dict(s) for s in scenario.sources],
         "attribution": f"{BOUNDARIES_CREDIT} Facts: the source column of each feature.",
+        "notes": [dict(note) for note in scene.layer_notes],
     }
 
 

@@ -214,7 +214,6 @@ LAYER_SPECS = (
         "occupied",
         ("name", "label", "source_url"),
         ("Area", "Status", "Source"),
-        style="occupied",
     ),
     _LayerSpec(
         "Moscow's demand",
@@ -222,6 +221,13 @@ LAYER_SPECS = (
         ("name", "status", "source"),
         ("Country", "Demand", "Source"),
         style="demand_area",
+    ),
+    _LayerSpec(
+        "Your overlay",
+        "overlay",
+        ("label", "name", "attribution"),
+        ("Overlay", "Feature", "Attribution"),
+        style="overlay",
     ),
     _LayerSpec(
         "Russian build-up",

@@ -87,7 +87,7 @@ def map_name(scene: Scene) -> str:
     )
 
 
-def map_overlay_html(scene: Scene, *, playing: bool) -> str:
+def date_box_html(scene: Scene, *, playing: bool) -> str:
     """Return the date box laid over the map, and the map's name for screen readers.
 
     The box is ``aria-hidden`` (the name says the date); while playing, a polite live region
