@@ -193,21 +193,17 @@ def _toggle_play() -> None:
     st.session_state[f"{KEY}playing"] = playing
     if playing:
         st.session_state[f"{KEY}as_of"] = play_start(_dates(), st.session_state[f"{KEY}as_of"])
-        st.session_state[f"{KEY}played_at"] = time.monotonic()
 
 
 def _play_step() -> None:
     """While playing, move to the next dated record every PLAY_STEP_S seconds; stop at the last.
 
-    Runs as a fragment on a timer; each step reruns the whole page, whose own run of this
-    function does nothing (its step is not due yet).
+    Runs as a fragment on a timer, and steps only then: its call within the page's own run
+    (which registers the timer, after the date slider exists) does nothing.
     """
-    if not st.session_state.get(f"{KEY}playing"):
-        return
-    if time.monotonic() - st.session_state.get(f"{KEY}played_at", 0.0) < 0.8 * PLAY_STEP_S:
+    if st.session_state.get(f"{KEY}page_run") or not st.session_state.get(f"{KEY}playing"):
         return
     following = next_step(_dates(), st.session_state[f"{KEY}as_of"])
-    st.session_state[f"{KEY}played_at"] = time.monotonic()
     if following is None:
         st.session_state[f"{KEY}playing"] = False
     else:
@@ -215,6 +211,7 @@ def _play_step() -> None:
     st.rerun()
 
 
+st.session_state[f"{KEY}page_run"] = True  # the whole page runs (not the play timer alone)
 try:
     presets = _presets()
     dates = _dates()
@@ -233,7 +230,8 @@ def _title(scenario_id: str) -> str:
 
 # The map first: the title, one row with the picker, the kind and play, a metric strip, the map.
 st.html(page_css())
-title_slot = st.empty()
+shown_first = _scenario(st.session_state[f"{KEY}scenario"])  # the picker's value for this run
+st.subheader(markdown_escape(shown_first.title), help=KINDS[shown_first.kind])
 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     scenario_id = st.selectbox(
         "Scenario",
@@ -309,8 +307,6 @@ scene = with_overlay(
     label=st.session_state.get(f"{KEY}overlay_label", ""),
     attribution=st.session_state.get(f"{KEY}overlay_attribution", ""),
 )
-
-title_slot.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
 
 metrics = scene.metrics
 strip = st.container(horizontal=True, gap="medium")  # compact: room for more figures, wraps
@@ -527,5 +523,6 @@ with st.sidebar:
 
 if playing:
     st.fragment(_play_step, run_every=PLAY_STEP_S)()
+st.session_state[f"{KEY}page_run"] = False
 
 st.session_state[f"{KEY}run_ms"] = (time.perf_counter() - STARTED) * 1000
