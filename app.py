@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.dates import today
 from geo.errors import FlankmapError
+from layers.contributors import contributor_matrix
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
 from layers.map_table import battlegroup_table, member_table
@@ -34,9 +35,13 @@ from layers.scenarios import (
     load_presets,
     read_scenario_text,
 )
-from layers.scene import build_scene
+from layers.scene import build_scene, frontier_text
+from layers.sources import method_markdown
+from layers.strengths import timeline_frame
 from layers.timeline import next_step, play_start
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.charts import KEY_TEXT as CHART_KEY
+from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
 from render.export import (
     ANIMATED_FORMATS,
@@ -312,10 +317,10 @@ metrics = scene.metrics
 strip = st.container(horizontal=True, gap="medium")  # compact: room for more figures, wraps
 strip.metric("Battle groups", metrics.battlegroups, width="content")
 strip.metric(
-    "Approx. troops",
-    f"{metrics.troops:,}" if metrics.troops_counted else "n/a",
-    help=f"Sum of sourced figures dated on or before {as_of}: "
-    f"{metrics.troops_counted} of {metrics.battlegroups} battle groups have one.",
+    "Troops: existing · proposed",
+    metrics.troops_short(),
+    help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before {as_of}; "
+    "existing and proposed are never added together. Dates, scope and sources: tooltips, chart.",
     width="content",
 )
 strip.metric(
@@ -329,6 +334,7 @@ strip.metric(
     "borders are longer).",
     width="content",
 )
+strip.caption(markdown_escape(frontier_text(metrics)))  # wraps to its own line in the strip
 
 if compare:
     other = _scenario(compare)
@@ -363,6 +369,13 @@ else:
         )
     with legend_col:
         st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
+    if not scene.battlegroups.empty:
+        names = dict(zip(scene.battlegroups["id"], scene.battlegroups["host"], strict=True))
+        data = strength_chart_data(timeline_frame(list(names)), names, as_of)
+        if not data.empty:
+            st.markdown("**Battle-group strength over time** (sourced figures)")
+            st.caption(CHART_KEY)
+            st.altair_chart(strength_chart(data, as_of), width="stretch")
 
 st.caption(markdown_escape(scenario.description))
 for note in scene.notes:
@@ -381,11 +394,20 @@ with st.expander("What the map shows (as tables)"):  # plain tables: screen read
     st.table(member_table(scene), hide_index=True)
 
 if not scene.reinforcements_table.empty:
-    with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
+    with st.expander(
+        "Allied reinforcements and NATO planning, early 2022 (incl. those without a place)"
+    ):
         st.dataframe(scene.reinforcements_table, hide_index=True, width="stretch")
+if not scene.buildup_table.empty:
+    with st.expander("Russian build-up locations (all, incl. those without a sourced place)"):
+        st.dataframe(scene.buildup_table, hide_index=True, width="stretch")
 if not scene.buildup_estimates.empty:
     with st.expander("Russian build-up estimates (each with its source)"):
         st.dataframe(scene.buildup_estimates, hide_index=True, width="stretch")
+with st.expander(f"Who contributes where on {as_of} (latest sourced roster of each battle group)"):
+    st.dataframe(contributor_matrix(as_of), width="stretch")
+with st.expander("Sources and method: conflicts between sources and the choices made"):
+    st.markdown(method_markdown())
 with st.expander("Sources of this scenario"):
     st.dataframe(
         pd.DataFrame(scenario.sources, columns=["title", "url"]),

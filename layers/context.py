@@ -16,6 +16,7 @@ from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
 from layers.occupation import AREA_COLUMNS, occupied_areas
 from layers.schema import URL_SEP
+from layers.statements import known_on
 
 OCCUPIED_COLUMNS = [*AREA_COLUMNS, "geometry"]
 
@@ -44,6 +45,7 @@ def reinforcements_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     day = parse_as_of(as_of)
     table = load_table("reinforcements")
     table = table[[in_effect(d, day) for d in table["announced_date"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
 
@@ -85,6 +87,7 @@ def buildup_areas(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     day = parse_as_of(as_of)
     table = load_table("buildup_areas")
     observed = pd.Series([in_effect(o, day) for o in table["observed"]], index=table.index)
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     return _points(table[observed & table["lat"].notna()], "lat", "lon")
 
 
@@ -99,6 +102,7 @@ def buildup_areas_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     day = parse_as_of(as_of)
     table = load_table("buildup_areas")
     table = table[[in_effect(o, day) for o in table["observed"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
 
@@ -117,7 +121,9 @@ def buildup_estimates(as_of: str | dt.date | None = None) -> pd.DataFrame:
     """
     day = parse_as_of(as_of)
     table = load_table("buildup_estimates")
-    return table[[in_effect(d, day) for d in table["date"]]].reset_index(drop=True)
+    table = table[[in_effect(d, day) for d in table["date"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
+    return table.reset_index(drop=True)
 
 
 def occupied(as_of: str | dt.date | None = None, resolution: str = "display") -> gpd.GeoDataFrame:

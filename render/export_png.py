@@ -29,6 +29,7 @@ from matplotlib.patches import Circle, Patch
 from geo.errors import InputError
 from layers.scenarios import KINDS
 from layers.scene import Scene
+from layers.sources import label_domains
 from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
 from render.png_layout import (
     _REF_HEIGHT,
@@ -97,7 +98,8 @@ def _caption(scene: Scene, chars: int) -> str:
         domains = [d for d in _source_domains(values) if d not in seen]
         seen.update(domains)
         if domains:
-            paragraphs.append(f"{title}: {', '.join(domains)}.")
+            # best source tier first, copies marked (layers.sources)
+            paragraphs.append(f"{title}: {', '.join(label_domains(domains))}.")
     paragraphs += [
         *scene.notes,
         f"Full source URLs are in the interactive map and the GeoJSON/GeoPackage exports · "
@@ -327,11 +329,8 @@ def _summary(png: PngPage, left: float, top: float) -> None:
     lines = [f"{metrics.battlegroups} battle group{'s' * (metrics.battlegroups != 1)}"]
     if parts:
         lines[0] += f": {parts}"
-    if metrics.troops_counted:
-        lines.append(
-            f"about {metrics.troops:,} troops where a figure is sourced "
-            f"({metrics.troops_counted} of {metrics.battlegroups})"
-        )
+    if metrics.troops_counted or metrics.proposed_counted or metrics.hypothetical_counted:
+        lines.append(f"troops: {metrics.troops_text()}")
     png.text(
         left,
         top,

@@ -202,7 +202,17 @@ class _LayerSpec:
 
 
 COUNTRY_FIELDS = ["name", "status", "note", "source"]
-BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "source", "verified"]
+BATTLEGROUP_FIELDS = [
+    "host",
+    "framework",
+    "status",
+    "troops",
+    "contributors_text",
+    "base",
+    "note",
+    "source",
+    "verified",
+]
 
 #: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
 LAYER_SPECS = (
@@ -249,7 +259,17 @@ LAYER_SPECS = (
         "Battle groups",
         "battlegroups",
         tuple(BATTLEGROUP_FIELDS),
-        ("Host", "Framework nation", "Status", "Troops", "Base", "Note", "Source", "Verified"),
+        (
+            "Host",
+            "Framework nation",
+            "Status",
+            "Troops",
+            "Contributing nations",
+            "Base",
+            "Note",
+            "Source",
+            "Verified",
+        ),
         points=True,
         popup=True,
     ),

@@ -95,7 +95,7 @@ LEGEND_TEXT: dict[str, str] = {
     "existing": "Battle group: existing",
     "proposed": "Battle group: PROPOSED (dashed outline)",
     "hypothetical": "Battle group: HYPOTHETICAL (dotted outline)",
-    "reinforcement": "UK/US reinforcement, early 2022 (where the source names the place)",
+    "reinforcement": "Allied reinforcement, early 2022 (where the source names the place)",
     "buildup": "Russian build-up location (where the source names the place)",
     "overlay": "Your overlay",
 }

@@ -309,7 +309,7 @@ def test_unknown_basemap_is_refused(scenes):
 def test_png_caption_names_the_sites_of_the_facts_shown(scenes):
     caption = export_png._caption(scenes["proposal-2022"], 200)
     assert "Natural Earth" in caption
-    assert "archyde.com" in caption  # the scenario's source
+    assert "bnr.bg" in caption  # the scenario's source
     assert "hansard.parliament.uk" in caption
     assert "https://" not in caption
 

@@ -47,7 +47,7 @@ def test_reinforcement_plotted_only_where_sourced(row):
 def test_ships_are_listed_not_plotted():
     table = reinforcements_table().set_index("id")
     ships = table[table["kind"] == "ships"]
-    assert set(ships.index) == {"uk_hms_trent", "uk_hms_diamond"}
+    assert set(ships.index) == {"uk_hms_trent", "uk_hms_diamond", "dnk_frigate_baltic", "esp_ships"}
     assert not ships["located"].any()
     assert not set(ships.index) & set(reinforcements()["id"])
 
