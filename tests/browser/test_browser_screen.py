@@ -65,12 +65,10 @@ def test_phone_shows_the_picker_and_the_top_of_the_map(open_app, artifacts):
 
 
 def count_changes(scenario_id: str, after: str) -> list[tuple[str, int]]:
-    """The dated records after ``after`` where the scenario's battle-group count changes."""
+    """``after`` and the dated records after it where the battle-group count changes."""
     scenario = load_presets()[scenario_id]
     changes, last = [], None
-    for day in event_dates():
-        if day <= after:
-            continue
+    for day in [after, *(d for d in event_dates() if d > after)]:
         count = build_scene(scenario, dt.date.fromisoformat(day), scenario.layers).metrics
         if count.battlegroups != last:
             changes.append((day, count.battlegroups))
