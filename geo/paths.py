@@ -1,9 +1,27 @@
-"""Where the shipped data lives: next to the packages, never relative to the working directory."""
+"""Where the shipped data lives: in the package ``flankmap_data``, never relative to the cwd.
+
+pyproject installs the checkout's ``data/`` folder as the package ``flankmap_data``, so a wheel
+carries the data beside the code and :func:`importlib.resources.files` finds it in any
+site-packages. Run from a checkout (``streamlit run app.py``, ``PYTHONPATH=.``), the code reads
+the ``data/`` beside it, even when an editable install of another checkout maps the package
+elsewhere: code and data always come from the same tree.
+"""
 
 import os
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
-_PACKAGED = Path(__file__).resolve().parent.parent / "data"
+PACKAGE = "flankmap_data"
+_CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@cache
+def _shipped() -> Path:
+    if (_CHECKOUT_DATA / "__init__.py").is_file():
+        return _CHECKOUT_DATA
+    # Wheels install unpacked, so this is a folder on disk (pyogrio needs a real path).
+    return Path(str(resources.files(PACKAGE)))
 
 
 def data_dir() -> Path:
@@ -12,7 +30,7 @@ def data_dir() -> Path:
     ``FLANKMAP_DATA_DIR`` overrides it, read on every call, so tests can point the loaders at a
     broken copy without re-importing anything.
     """
-    return Path(os.environ.get("FLANKMAP_DATA_DIR") or _PACKAGED)
+    return Path(os.environ.get("FLANKMAP_DATA_DIR") or _shipped())
 
 
 def data_path(*parts: str) -> Path:

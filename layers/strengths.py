@@ -128,7 +128,7 @@ def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
     Examples
     --------
     >>> other_formations_on("bg_ltu", "2026-11-28")
-    'Also in the host, a different formation (Panzerbrigade 45, German): about 400 present (2025-05-22) · about 4,800 PLANNED (2027)'
+    'Also in the host, a different formation (Panzerbrigade 45, German): about 400 present (2025-05-22) · about 4,800 PLANNED (reported 2025-05-22)'
     >>> other_formations_on("bg_ltu", "2025-03-31")
     ''
     """  # noqa: E501
@@ -144,7 +144,9 @@ def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
         ]
         if len(rows):
             row = rows.sort_values("in_effect_from", kind="stable").iloc[-1]
-            parts.append(f"about {int(row['troops']):,} {SCOPE_TEXT[scope]} ({row['as_of']})")
+            # a planned size is dated by its report: its target year may lie after the view
+            when = row["as_of"] if scope == "present" else f"reported {row['in_effect_from']}"
+            parts.append(f"about {int(row['troops']):,} {SCOPE_TEXT[scope]} ({when})")
     if not parts:
         return ""
     return "Also in the host, a different formation (Panzerbrigade 45, German): " + " · ".join(

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Install everything the tests need into .venv (inside the checkout) and run them all:
-# ruff (lint + format), unit tests, Streamlit AppTest and Playwright browser tests in Chromium.
-# Extra arguments go to pytest, e.g. `scripts/test.sh -m "not browser"`.
+# ruff (lint + format), unit tests, Streamlit AppTest, Playwright browser tests in Chromium, the
+# deploy recipe behind nginx; then the built wheel outside the checkout, and the non-browser tests
+# on the lowest versions pyproject allows. Extra arguments run pytest alone on what they select,
+# e.g. `scripts/test.sh -m "not browser"`; CI passes none and runs everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-    echo "Installing Debian's Chromium for the browser tests…"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing Debian's ${missing[*]} for the browser and deploy tests…"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq chromium >/dev/null
+    $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -19,4 +24,7 @@ export PIP_CACHE_DIR="$PWD/.cache/pip"
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-exec .venv/bin/python -m pytest "$@"
+[ "$#" -eq 0 ] || exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest
+bash scripts/check_wheel.sh
+bash scripts/check_lowest.sh

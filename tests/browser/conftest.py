@@ -108,33 +108,30 @@ class Server:
 
 
 def start_server(log: Path, env: dict[str, str] | None = None) -> Server:
-    """Start the app on a free loopback port; return once its health check answers "ok"."""
+    """Start the app on a free loopback port; return once its health check answers "ok".
+
+    The command is the README's, ``streamlit run app.py`` in the checkout, so the page reads the
+    same ``.streamlit/config.toml`` a user's does (no usage statistics, no Deploy button) and the
+    network guard sees what a user's browser would. Port and address come through the
+    environment variables Streamlit reads itself; so does the file watcher being off, because
+    others may edit the checkout while the suite runs and the server must keep the code it
+    started with (a watcher only offers a rerun; it changes no request the page makes).
+    """
     port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        # Others may edit the checkout while the suite runs: keep the code it started with.
-        "--server.fileWatcherType",
-        "none",
-    ]
+    command = [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"]
+    env = {
+        "STREAMLIT_SERVER_PORT": str(port),
+        "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        **(env or {}),
+    }
     handle = log.open("wb")
     process = subprocess.Popen(
         command,
         cwd=REPO,
         stdout=handle,
         stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **env},
     )
     handle.close()
     server = Server(f"http://127.0.0.1:{port}", process, log)
@@ -392,6 +389,16 @@ def _guard(context: BrowserContext, blocked: list[str]) -> None:
     context.route_web_socket(lambda url: not is_loopback(url), websocket)
 
 
+def new_tab(browser: Browser, viewport: tuple[int, int] = (1400, 1000)) -> Tab:
+    """A fresh browser context and page, guarded: loopback only, dialogs recorded."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = Tab(context, context.new_page())
+    _guard(context, tab.blocked)
+    tab.page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    return tab
+
+
 @pytest.fixture
 def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
     """Open the app in a fresh browser context: ``open_app("scenario=efp-2017")``.
@@ -409,12 +416,8 @@ def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
         wait: bool = True,
         viewport: tuple[int, int] = (1400, 1000),
     ) -> Tab:
-        width, height = viewport
-        context = browser.new_context(viewport={"width": width, "height": height})
-        tab = Tab(context, context.new_page())
+        tab = new_tab(browser, viewport)
         tabs.append(tab)
-        _guard(context, tab.blocked)
-        tab.page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
         if isinstance(query, dict):
             query = urlencode(query)
         server.pages_opened += 1

@@ -1,0 +1,20 @@
+"""The app as the README's command starts it: it asks nothing of the network and offers no Deploy.
+
+The server is ``streamlit run app.py`` in the checkout (conftest), so it reads the project's
+``.streamlit/config.toml`` as a user's does. Streamlit's own defaults would make every visit
+fetch ``https://data.streamlit.io/metrics.json`` and show a "Deploy" button.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_visit_asks_nothing_beyond_loopback_and_shows_no_deploy_button(tab):
+    tab.settle()
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.blocked == [], f"requests beyond loopback were made: {tab.blocked}"
+    expect(tab.page.get_by_test_id("stToolbar")).to_be_attached()
+    expect(tab.page.get_by_test_id("stAppDeployButton")).to_have_count(0)
+    expect(tab.page.get_by_role("button", name="Deploy")).to_have_count(0)
