@@ -25,7 +25,7 @@ from render.png_layout import _REF_HEIGHT, _REF_WIDTH
 FRAME_MS = 1200
 LAST_FRAME_MS = 4000
 #: Colours the frames share: the map has a few flat colours; text edges need the rest.
-_COLOURS = 255
+_COLOURS = 128
 #: Every so many rows of each frame go into the shared palette (markers are taller than that).
 _PALETTE_ROWS = 4
 
