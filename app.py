@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.dates import today
 from geo.errors import FlankmapError
 from layers.contributors import contributor_matrix
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
+from layers.map_table import battlegroup_table, member_table
 from layers.members import member_codes
 from layers.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
 from layers.scenario_io import (
@@ -36,18 +38,37 @@ from layers.scenarios import (
 from layers.scene import build_scene, frontier_text
 from layers.sources import method_markdown
 from layers.strengths import timeline_frame
+from layers.timeline import next_step, play_start
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.charts import KEY_TEXT as CHART_KEY
 from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
-from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
+from render.export import (
+    ANIMATED_FORMATS,
+    FORMAT_LABELS,
+    FORMATS,
+    MEDIA_TYPES,
+    animation_filename,
+    export_bytes,
+    export_filename,
+)
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
+from render.page import date_box_html, page_css
 from render.text import markdown_escape
 
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 KEY = "fm_"
 CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
+#: The scenario's kind as a badge beside the picker: colour and icon, never colour alone.
+KIND_BADGES = {
+    "historical": ("gray", ":material/history:"),
+    "proposal": ("orange", ":material/warning:"),
+    "hypothetical": ("violet", ":material/help:"),
+    "demand": ("red", ":material/gavel:"),
+}
+PLAY_STEP_S = 1.0  # seconds per dated record while playing: time to see what changed
+
 st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
 
 
@@ -171,6 +192,31 @@ def _init_from_link(presets) -> None:
         st.session_state[f"{KEY}layer_{layer}"] = layer in view.layers
 
 
+def _toggle_play() -> None:
+    """Play from the date on screen (from the first record once past the last); or pause."""
+    playing = not st.session_state.get(f"{KEY}playing", False)
+    st.session_state[f"{KEY}playing"] = playing
+    if playing:
+        st.session_state[f"{KEY}as_of"] = play_start(_dates(), st.session_state[f"{KEY}as_of"])
+
+
+def _play_step() -> None:
+    """While playing, move to the next dated record every PLAY_STEP_S seconds; stop at the last.
+
+    Runs as a fragment on a timer, and steps only then: its call within the page's own run
+    (which registers the timer, after the date slider exists) does nothing.
+    """
+    if st.session_state.get(f"{KEY}page_run") or not st.session_state.get(f"{KEY}playing"):
+        return
+    following = next_step(_dates(), st.session_state[f"{KEY}as_of"])
+    if following is None:
+        st.session_state[f"{KEY}playing"] = False
+    else:
+        st.session_state[f"{KEY}as_of"] = following
+    st.rerun()
+
+
+st.session_state[f"{KEY}page_run"] = True  # the whole page runs (not the play timer alone)
 try:
     presets = _presets()
     dates = _dates()
@@ -187,13 +233,34 @@ def _title(scenario_id: str) -> str:
     return presets[scenario_id].title if scenario_id != CUSTOM else "✎ Your own scenario"
 
 
-with st.sidebar:
-    st.header("Eastern Flank Map")
+# The map first: the title, one row with the picker, the kind and play, a metric strip, the map.
+st.html(page_css())
+shown_first = _scenario(st.session_state[f"{KEY}scenario"])  # the picker's value for this run
+st.subheader(markdown_escape(shown_first.title), help=KINDS[shown_first.kind])
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     scenario_id = st.selectbox(
-        "Scenario", choices, format_func=_title, key=f"{KEY}scenario", on_change=_reset_to_scenario
+        "Scenario",
+        choices,
+        format_func=_title,
+        key=f"{KEY}scenario",
+        on_change=_reset_to_scenario,
+        label_visibility="collapsed",
     )
     scenario = _scenario(scenario_id)
-    st.caption(markdown_escape(scenario.description))
+    badge_colour, badge_icon = KIND_BADGES[scenario.kind]
+    st.badge(KINDS[scenario.kind], color=badge_colour, icon=badge_icon)
+    playing = st.session_state.get(f"{KEY}playing", False)
+    st.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key=f"{KEY}play",
+        on_click=_toggle_play,
+        help="Steps the date through the dated records, one every "
+        f"{PLAY_STEP_S:g} s. The share link keeps the date on screen, not the playing.",
+    )
+
+with st.sidebar:
+    st.header("Eastern Flank Map")
     chosen = st.session_state[f"{KEY}as_of"]
     options = sorted({*dates, *(s.as_of for s in presets.values()), scenario.as_of, chosen})
     as_of = st.select_slider(
@@ -246,31 +313,28 @@ scene = with_overlay(
     attribution=st.session_state.get(f"{KEY}overlay_attribution", ""),
 )
 
-st.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
-kind_note = st.empty()  # always there, so the map keeps its place (and the user's pan and zoom)
-if scenario.kind != "historical":
-    kind_note.warning(
-        f"**{KINDS[scenario.kind]}.** {markdown_escape(scenario.description)}", icon="⚠️"
-    )
-
 metrics = scene.metrics
-cols = st.columns(4)
-cols[0].metric("Battle groups", metrics.battlegroups)
-cols[1].metric(
+strip = st.container(horizontal=True, gap="medium")  # compact: room for more figures, wraps
+strip.metric("Battle groups", metrics.battlegroups, width="content")
+strip.metric(
     "Troops: existing · proposed",
     metrics.troops_short(),
     help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before {as_of}; "
     "existing and proposed are never added together. Dates, scope and sources: tooltips, chart.",
+    width="content",
 )
-cols[2].metric("Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none")
-cols[3].metric(
+strip.metric(
+    "Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none", width="content"
+)
+strip.metric(
     "Border with RUS/BLR covered",
     f"{metrics.covered_km:,.0f} km",
     help=f"Land border of the hosts with Russia and Belarus, of {metrics.frontier_km:,.0f} km "
     "for the whole alliance on this date (geodesic, Natural Earth 1:10m; published river "
     "borders are longer).",
+    width="content",
 )
-st.caption(markdown_escape(frontier_text(metrics)))
+strip.caption(markdown_escape(frontier_text(metrics)))  # wraps to its own line in the strip
 
 if compare:
     other = _scenario(compare)
@@ -289,6 +353,7 @@ if compare:
 else:
     map_col, legend_col = st.columns([4, 1])
     with map_col:
+        st.html(date_box_html(scene, playing=playing), unsafe_allow_javascript=True)
         st_folium(
             base_map(basemap),
             key=f"{KEY}map_{basemap}",
@@ -312,10 +377,21 @@ else:
             st.caption(CHART_KEY)
             st.altair_chart(strength_chart(data, as_of), width="stretch")
 
+st.caption(markdown_escape(scenario.description))
 for note in scene.notes:
     st.info(markdown_escape(note))
 for note in scene.layer_notes:
     st.info(markdown_escape(note["text"]), icon="⚠️")
+
+with st.expander("What the map shows (as tables)"):  # plain tables: screen readers, copying
+    st.markdown(f"**Battle groups on {as_of.isoformat()}**")
+    shown_groups = battlegroup_table(scene)
+    if shown_groups.empty:
+        st.markdown("None on the map.")
+    else:
+        st.table(shown_groups, hide_index=True)
+    st.markdown(f"**NATO members on {as_of.isoformat()}**")
+    st.table(member_table(scene), hide_index=True)
 
 if not scene.reinforcements_table.empty:
     with st.expander(
@@ -412,18 +488,47 @@ with st.sidebar:
 
     st.subheader("Export")
     fmt = st.selectbox(
-        "Export format", FORMATS, format_func=FORMAT_LABELS.get, key=f"{KEY}export_format"
+        "Export format",
+        (*FORMATS, *ANIMATED_FORMATS),
+        format_func=FORMAT_LABELS.get,
+        key=f"{KEY}export_format",
     )
-    file_name = export_filename(scene, fmt)
+    animated = fmt in ANIMATED_FORMATS
+    if animated:
+        span_options = sorted({*dates, today()})
+        span = st.select_slider(
+            "Animation from … to",
+            options=span_options,
+            value=(span_options[0], span_options[-1]),
+            format_func=dt.date.isoformat,
+            key=f"{KEY}export_span",
+            help="One frame per dated record between the two dates, drawn like the PNG.",
+        )
+        file_name = animation_filename(scene, fmt, *span)
+    else:
+        file_name = export_filename(scene, fmt)
     ready = st.session_state.get(f"{KEY}export")
     if st.button("Prepare download", key=f"{KEY}export_prepare"):
         with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
             try:
-                payload = (
-                    export_bytes(scene, fmt)  # the user's own scenario or line: not cached
-                    if scenario_id == CUSTOM or overlay is not None
-                    else _export(scenario_id, as_of, layers, fmt)
-                )
+                if animated:  # a minute or two: a bar shows the frames drawn
+                    bar = st.progress(0.0, text="Drawing the frames…")
+                    payload = export_bytes(
+                        scene,
+                        fmt,
+                        start=span[0],
+                        end=span[1],
+                        progress=lambda done, total: bar.progress(
+                            done / total, text=f"Frame {done} of {total}"
+                        ),
+                    )
+                    bar.empty()
+                else:
+                    payload = (
+                        export_bytes(scene, fmt)  # the user's own scenario or line: not cached
+                        if scenario_id == CUSTOM or overlay is not None
+                        else _export(scenario_id, as_of, layers, fmt)
+                    )
             except FlankmapError as err:
                 st.error(str(err))
             else:
@@ -437,5 +542,9 @@ with st.sidebar:
             key=f"{KEY}export_download",
             on_click="ignore",
         )
+
+if playing:
+    st.fragment(_play_step, run_every=PLAY_STEP_S)()
+st.session_state[f"{KEY}page_run"] = False
 
 st.session_state[f"{KEY}run_ms"] = (time.perf_counter() - STARTED) * 1000

@@ -1,4 +1,7 @@
-"""``flankmap export``: a scenario as PNG, offline HTML, GeoJSON or GeoPackage.
+"""``flankmap export``: a scenario as PNG, offline HTML, GeoJSON or GeoPackage, or animated.
+
+``--format gif --from DATE --to DATE`` writes an animated GIF: one frame per dated change in
+between, with a progress bar on stderr.
 
 Each file is written atomically (see ``render.export.write_export``): an error leaves no part of
 a file behind. The written paths are printed on stdout, one per line.
@@ -12,11 +15,15 @@ from pathlib import Path
 
 from geo.errors import InputError
 from render.export import (  # light: the renderers are imported on first use
+    ANIMATED_FORMATS,
     FORMATS,
     check_options,
     export_filename,
     write_export,
 )
+
+#: Default page sizes in pixels: a print PNG, and an animation small enough to share.
+_SIZES = {"png": (1600, 1200), "gif": (1200, 900)}
 
 
 def add_parser(sub) -> None:
@@ -25,11 +32,12 @@ def add_parser(sub) -> None:
 
     parser = sub.add_parser(
         "export",
-        help="write a scenario as PNG, offline HTML, GeoJSON or GeoPackage",
+        help="write a scenario as PNG, offline HTML, GeoJSON, GeoPackage or an animated GIF",
         description=(
             "Write one scenario in one format (--scenario ID or --scenario-file PATH, --format, "
             "--out FILE or FOLDER), or every shipped scenario in every format into a folder "
-            "(--all --out FOLDER)."
+            "(--all --out FOLDER). --format gif --from DATE --to DATE writes an animation: one "
+            "frame per dated change between the two dates."
         ),
     )
     which = parser.add_mutually_exclusive_group(required=True)
@@ -50,12 +58,39 @@ def add_parser(sub) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=(*FORMATS, *ANIMATED_FORMATS),
         default=None,
-        help="output format (with --all: only this one; default every format)",
+        help="output format (with --all: only this one; default every format but gif)",
     )
-    parser.add_argument("--width", type=int, default=1600, help="PNG width in pixels (1600)")
-    parser.add_argument("--height", type=int, default=1200, help="PNG height in pixels (1200)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=date_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="gif: first frame's date (default: the first dated record)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=date_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="gif: last frame's date (default: today)",
+    )
+    parser.add_argument(
+        "--step",
+        type=int,
+        default=None,
+        metavar="N",
+        help="gif: one frame every N dated changes (default 1: every change)",
+    )
+    parser.add_argument(
+        "--width", type=int, default=None, help="PNG/GIF width in pixels (1600; GIF 1200)"
+    )
+    parser.add_argument(
+        "--height", type=int, default=None, help="PNG/GIF height in pixels (1200; GIF 900)"
+    )
     parser.add_argument("--dpi", type=int, default=100, help="PNG resolution recorded (100)")
     parser.add_argument(
         "--overlay",
@@ -95,7 +130,24 @@ def _layers(text: str) -> tuple[str, ...]:
 
 def _png_options(args: argparse.Namespace) -> dict[str, int]:
     """Check the PNG size before anything is built, so a bad one fails at once."""
-    return check_options("png", width=args.width, height=args.height, dpi=args.dpi)
+    default_width, default_height = _SIZES["gif" if args.format in ANIMATED_FORMATS else "png"]
+    width = default_width if args.width is None else args.width
+    height = default_height if args.height is None else args.height
+    return check_options("png", width=width, height=height, dpi=args.dpi)
+
+
+def _check_span(args: argparse.Namespace) -> None:
+    """--from/--to/--step belong to an animation, --as-of to one date: refuse a mix."""
+    span = [
+        name
+        for name, value in (("--from", args.start), ("--to", args.end), ("--step", args.step))
+        if value is not None
+    ]
+    if args.format in ANIMATED_FORMATS:
+        if args.as_of is not None:
+            raise InputError("--as-of is one date; an animation takes --from and --to")
+    elif span:
+        raise InputError(f"{'/'.join(span)} only go with --format gif")
 
 
 def _overlay(args: argparse.Namespace):
@@ -138,14 +190,44 @@ def _run_one(args: argparse.Namespace) -> int:
     else:
         scenario = get_scenario(args.scenario)
     layers = _layers(args.layers) if args.layers is not None else None
+    _check_span(args)
     png = _png_options(args)
     overlay = _overlay(args)
     out = Path(args.out)
     if not out.is_dir() and not out.parent.is_dir():
         raise InputError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
     scene = with_overlay(build_scene(scenario, args.as_of, layers), overlay)
+    if args.format in ANIMATED_FORMATS:
+        return _run_animation(args, scene, out, png)
     target = out / export_filename(scene, args.format) if out.is_dir() else out
     print(write_export(scene, args.format, target, **png))
+    return 0
+
+
+def _run_animation(args: argparse.Namespace, scene, out: Path, size: dict[str, int]) -> int:
+    """Write an animation, one frame per dated change, with a progress bar on stderr."""
+    from tqdm import tqdm
+
+    from render.animation import animation_dates
+    from render.export import animation_filename, write_export
+
+    every = 1 if args.step is None else args.step
+    days = animation_dates(args.start, args.end, every)  # bad dates fail here, before any file
+    name = animation_filename(scene, args.format, days[0], days[-1])
+    target = out / name if out.is_dir() else out
+    with tqdm(total=len(days), unit="frame", file=sys.stderr, desc=args.format) as bar:
+        path = write_export(
+            scene,
+            args.format,
+            target,
+            start=days[0],
+            end=days[-1],
+            every=every,
+            width=size["width"],
+            height=size["height"],
+            progress=lambda done, _total: bar.update(done - bar.n),
+        )
+    print(path)
     return 0
 
 
@@ -160,6 +242,8 @@ def _run_all(args: argparse.Namespace) -> int:
         raise InputError(
             "--all exports each scenario at its own date and layers; drop --as-of/--layers"
         )
+    if args.format in ANIMATED_FORMATS or args.start or args.end or args.step:
+        raise InputError("--all writes one date per scenario; an animation needs --scenario")
     png = _png_options(args)
     overlay = _overlay(args)
     folder = _folder(Path(args.out))

@@ -1,12 +1,18 @@
 """Exports of a scene: which formats exist, their file names and media types, and atomic writes.
 
-Serves the app's download buttons and ``flankmap export``. Each format is one entry in
-:data:`_EXPORTERS`; its renderer (one module per family: ``render.export_png``, ``export_html``,
-``export_vector``) is imported on first use, so ``flankmap --help`` starts without matplotlib.
+One module serves the app's download buttons and ``flankmap export``. Each format is one entry
+in :data:`_EXPORTERS`; the renderers live one module per family (:mod:`render.export_png`,
+:mod:`render.export_html`, :mod:`render.export_vector`, :mod:`render.animation` for the
+animated GIF of a span of dates) and are imported on first use, so
+``flankmap --help`` and the app start without matplotlib.
+
+:func:`write_export` builds the file in a temporary folder beside the target and moves it into
+place (``os.replace``), so a failed export never leaves half a file behind.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import re
@@ -28,8 +34,11 @@ class _Format:
     media_type: str  # the app's download button sends it
     label: str  # the app's format picker shows it
     renderer: str  # "module:function"; returns bytes or text, or writes ``path`` if ``to_file``
-    options: dict[str, tuple[int, int]] = field(default_factory=dict)  # its options' ranges
+    #: The keyword options the renderer takes, each with its allowed range (``None``: not a
+    #: number, e.g. a date or a callback); others are not passed.
+    options: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     to_file: bool = False  # the renderer writes a file (GeoPackage is a database, not bytes)
+    animated: bool = False  # a series of dates (``start``, ``end``), not the scene's one date
 
 
 _PNG_SIZES = {"width": (200, 10_000), "height": (150, 10_000), "dpi": (10, 1200)}
@@ -45,9 +54,25 @@ _EXPORTERS: dict[str, _Format] = {
         "render.export_vector:write_gpkg",
         to_file=True,
     ),
+    "gif": _Format(
+        "image/gif",
+        "Animated GIF (the timeline)",
+        "render.animation:to_gif",
+        {
+            "start": None,
+            "end": None,
+            "every": None,  # checked with the dates by ``render.animation.animation_dates``
+            "width": _PNG_SIZES["width"],
+            "height": _PNG_SIZES["height"],
+            "progress": None,
+        },
+        animated=True,
+    ),
 }
 
-FORMATS: tuple[str, ...] = tuple(_EXPORTERS)
+#: The formats of one date (``--all`` writes these), and those of a series of dates.
+FORMATS: tuple[str, ...] = tuple(f for f, spec in _EXPORTERS.items() if not spec.animated)
+ANIMATED_FORMATS: tuple[str, ...] = tuple(f for f, spec in _EXPORTERS.items() if spec.animated)
 MEDIA_TYPES: dict[str, str] = {fmt: f.media_type for fmt, f in _EXPORTERS.items()}
 FORMAT_LABELS: dict[str, str] = {fmt: f.label for fmt, f in _EXPORTERS.items()}
 
@@ -56,7 +81,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 def _format(fmt: str) -> _Format:
     if fmt not in _EXPORTERS:
-        raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(_EXPORTERS)}")
     return _EXPORTERS[fmt]
 
 
@@ -80,7 +105,7 @@ def export_filename(scene: Scene, fmt: str) -> str:
     return f"flankmap_{scenario_id[:64]}_{scene.as_of.isoformat()}.{fmt}"
 
 
-def check_options(fmt: str, **options: int) -> dict[str, int]:
+def check_options(fmt: str, **options: Any) -> dict[str, Any]:
     """Return the ``options`` that ``fmt`` takes (others are dropped), each checked.
 
     Examples
@@ -93,10 +118,26 @@ def check_options(fmt: str, **options: int) -> dict[str, int]:
     ranges = _format(fmt).options
     taken = {name: value for name, value in options.items() if name in ranges}
     for name, value in taken.items():
+        if ranges[name] is None:
+            continue
         low, high = ranges[name]
         if not low <= value <= high:
             raise InputError(f"{fmt.upper()} {name} {value} is not allowed; use {low}–{high}")
     return taken
+
+
+def animation_filename(scene: Scene, fmt: str, start: dt.date, end: dt.date) -> str:
+    """Return a file name for an animation of ``scene``'s scenario from ``start`` to ``end``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> scene = SimpleNamespace(scenario=SimpleNamespace(id="latest"), as_of=dt.date(2025, 1, 1))
+    >>> animation_filename(scene, "gif", dt.date(2014, 1, 1), dt.date(2025, 4, 1))
+    'flankmap_latest_2014-01-01_to_2025-04-01.gif'
+    """
+    stem = export_filename(scene, fmt).removesuffix(f"_{scene.as_of.isoformat()}.{fmt}")
+    return f"{stem}_{start.isoformat()}_to_{end.isoformat()}.{fmt}"
 
 
 def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:

@@ -32,6 +32,8 @@ from layers.sources import label_domains
 from render.export import check_options
 from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
 from render.png_layout import (
+    _REF_HEIGHT,
+    _REF_WIDTH,
     PNG_CRS,
     PngPage,
     frame,
@@ -341,14 +343,41 @@ def _summary(png: PngPage, left: float, top: float) -> None:
     )
 
 
-def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 100) -> bytes:
+_CAPTION_PX = 12.5
+#: Width of the legend panel right of the map, in reference pixels.
+PANEL_PX = 390
+
+
+def _caption_text(scene: Scene, width: int, height: int) -> str:
+    """Return the caption as drawn on a page of ``width`` × ``height`` pixels."""
+    scale = min(width / _REF_WIDTH, height / _REF_HEIGHT)
+    return _caption(scene, max(40, int(width / (scale * _CAPTION_PX * 0.56))))
+
+
+def caption_lines(scene: Scene, *, width: int = 1600, height: int = 1200) -> int:
+    """Return how many lines the caption of ``scene`` takes on a page of this size.
+
+    An animation reserves the most any of its frames needs, so every frame has one layout.
+    """
+    return _caption_text(scene, width, height).count("\n") + 1
+
+
+def to_png(
+    scene: Scene,
+    *,
+    width: int = 1600,
+    height: int = 1200,
+    dpi: int = 100,
+    min_caption_lines: int = 0,
+) -> bytes:
     """Return a print-quality map of ``scene`` as PNG bytes, exactly ``width`` × ``height`` pixels.
 
     Drawn with matplotlib's Agg renderer (no browser, no display) in LAEA Europe (EPSG:3035) with
     the colours and line styles of :mod:`render.styles`: a title with the scenario's kind and
     date, a legend, battle-group labels that avoid each other, a scale bar true at the map
     centre, a north arrow and a caption naming the data and the sites of every fact shown.
-    The layout scales with the size; ``dpi`` is recorded for print.
+    The layout scales with the size; ``dpi`` is recorded for print. ``min_caption_lines``
+    reserves room for a longer caption (an animation keeps its map still from frame to frame).
 
     Raises
     ------
@@ -359,10 +388,10 @@ def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 10
     png = PngPage(scene, width, height, dpi)
 
     head = _header(png)
-    caption_px = 12.5
-    chars = max(40, int(png.width / (png.scale * caption_px * 0.56)))
-    caption = _caption(scene, chars)
-    foot = png.fy(caption.count("\n") * caption_px * 1.4 + caption_px + 30)
+    caption_px = _CAPTION_PX
+    caption = _caption_text(scene, width, height)
+    lines = max(caption.count("\n"), min_caption_lines - 1)
+    foot = png.fy(lines * caption_px * 1.4 + caption_px + 30)
     png.text(
         png.fx(24),
         png.fy(14),
@@ -373,7 +402,7 @@ def to_png(scene: Scene, *, width: int = 1600, height: int = 1200, dpi: int = 10
         color="#444444",
         linespacing=1.3,
     )
-    panel = png.fx(390)
+    panel = png.fx(PANEL_PX)
     left, right = png.fx(24), 1 - panel
     ax = png.fig.add_axes((left, foot, right - left, 1 - head - foot))
     ax.set_facecolor(SEA_COLOUR)

@@ -113,3 +113,48 @@ def test_editing_makes_a_hypothetical_custom_scenario():
     no_traceback(at)
     assert metric(at, "Battle groups") == "4"
     assert "Battle group: HYPOTHETICAL" in legend(at)
+
+
+def test_export_animates_between_two_chosen_dates():
+    import datetime as dt
+    import io
+
+    from PIL import Image
+
+    from layers.facts import event_dates
+
+    in_2017 = [d for d in event_dates() if d.startswith("2017")]  # the eFP battle groups
+    at = run_app(scenario="efp-2017")
+    at.selectbox(key=f"{KEY}export_format").set_value("gif").run()
+    span = (dt.date.fromisoformat(in_2017[0]), dt.date.fromisoformat(in_2017[-1]))
+    at.select_slider(key=f"{KEY}export_span").set_range(*span).run()
+    at.button(key=f"{KEY}export_prepare").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    name, payload = at.session_state[f"{KEY}export"]
+    assert name == f"flankmap_efp-2017_{in_2017[0]}_to_{in_2017[-1]}.gif"
+    with Image.open(io.BytesIO(payload)) as gif:
+        dates = gif.info["comment"].decode().split()[2:]
+        assert dates == in_2017
+        assert gif.n_frames == len(dates)
+
+
+def test_play_starts_from_the_date_on_screen_and_pauses():
+    at = run_app(scenario="efp-2017", as_of="2017-04-01")
+    play = at.button(key=f"{KEY}play")
+    assert play.label == "Play"
+    play.click().run()
+    assert at.button(key=f"{KEY}play").label == "Pause"
+    assert at.session_state[f"{KEY}as_of"].isoformat() == "2017-04-01"
+    at.button(key=f"{KEY}play").click().run()
+    assert at.button(key=f"{KEY}play").label == "Play"
+
+
+def test_play_past_the_last_record_starts_from_the_first():
+    from layers.facts import event_dates
+
+    first = event_dates()[0]
+    at = run_app(scenario="latest")  # its date is after the last dated record
+    at.button(key=f"{KEY}play").click().run()
+    assert not at.exception
+    assert at.session_state[f"{KEY}as_of"].isoformat() == first
+    assert f"as of {first}" in legend(at)

@@ -89,7 +89,7 @@ class Session:
         self.titles: dict[str, str] = {}
 
     def run(self, scenario_title: str | None = None) -> dict:
-        """Rerun the script (picking ``scenario_title`` in the sidebar); return what it showed."""
+        """Rerun the script (picking ``scenario_title`` in the picker); return what it showed."""
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
         if scenario_title is not None:

@@ -249,7 +249,8 @@ class Tab:
 
     @property
     def scenario_box(self) -> Locator:
-        return self.sidebar.get_by_role("combobox", name="Scenario")
+        """The scenario picker: above the map, so a phone shows it without the sidebar."""
+        return self.page.get_by_test_id("stMain").get_by_role("combobox", name="Scenario")
 
     def snapshot(self) -> dict:
         """What the page shows now, for failure messages."""
@@ -303,8 +304,8 @@ class Tab:
     # -- what a person does
 
     def choose(self, label: str, option: str) -> None:
-        """Pick ``option`` in the sidebar selectbox labelled ``label``."""
-        box = self.sidebar.get_by_role("combobox", name=label)
+        """Pick ``option`` in the selectbox labelled ``label`` (above the map or in the sidebar)."""
+        box = self.page.get_by_role("combobox", name=label, exact=True)
         box.scroll_into_view_if_needed()
         for _ in range(3):  # a click that scrolls the sidebar can close the list it opened
             box.click()
@@ -388,9 +389,10 @@ def _guard(context: BrowserContext, blocked: list[str]) -> None:
     context.route_web_socket(lambda url: not is_loopback(url), websocket)
 
 
-def new_tab(browser: Browser) -> Tab:
+def new_tab(browser: Browser, viewport: tuple[int, int] = (1400, 1000)) -> Tab:
     """A fresh browser context and page, guarded: loopback only, dialogs recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
     tab = Tab(context, context.new_page())
     _guard(context, tab.blocked)
     tab.page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
@@ -399,15 +401,22 @@ def new_tab(browser: Browser) -> Tab:
 
 @pytest.fixture
 def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
-    """Open the app in a fresh browser context: ``open_app(scenario="efp-2017")``.
+    """Open the app in a fresh browser context: ``open_app("scenario=efp-2017")``.
+
+    ``viewport=(390, 844)`` opens it as a phone would show it.
 
     Waits for the map's country shapes. On teardown, asserts that no page asked for anything
     beyond loopback and none opened a dialog.
     """
     tabs: list[Tab] = []
 
-    def open_(query: str | dict[str, str] | None = None, *, wait: bool = True) -> Tab:
-        tab = new_tab(browser)
+    def open_(
+        query: str | dict[str, str] | None = None,
+        *,
+        wait: bool = True,
+        viewport: tuple[int, int] = (1400, 1000),
+    ) -> Tab:
+        tab = new_tab(browser, viewport)
         tabs.append(tab)
         if isinstance(query, dict):
             query = urlencode(query)

@@ -68,7 +68,8 @@ def test_uploaded_scenario_with_markup_is_shown_as_text(tab):
     heading = tab.page.get_by_test_id("stMain").get_by_role("heading").first
     expect(heading).to_have_text(TITLE)
     expect(tab.legend).to_contain_text(TITLE)
-    expect(tab.sidebar.get_by_test_id("stCaptionContainer").first).to_have_text(
+    description = tab.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer")
+    expect(description.filter(has_text="A [link]")).to_have_text(
         "A [link](javascript:alert(3)) and <b>markup</b> {% raw %} $x$"
     )
 

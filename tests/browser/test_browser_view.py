@@ -67,9 +67,8 @@ def test_scenario_switch_changes_battle_groups_and_metrics(tab):
     ("target", "battlegroups"),
     [
         pytest.param(HESITATION, 6, id="proposal-to-hypothetical"),
-        # BUG (reported): the kind warning above the map exists only for non-historical
-        # scenarios, so switching between kinds moves the map in Streamlit's element tree and
-        # the frontend remounts it: zoom and centre are lost.
+        # Every kind has its badge in the same place, so a switch between kinds leaves the
+        # map where it is in Streamlit's element tree (else the frontend remounts it).
         pytest.param(EFP, 4, id="proposal-to-historical"),
     ],
 )
