@@ -48,7 +48,6 @@ from render.export import (
     FORMAT_LABELS,
     FORMATS,
     MEDIA_TYPES,
-    animation_filename,
     export_bytes,
     export_filename,
 )
@@ -504,7 +503,7 @@ with st.sidebar:
             key=f"{KEY}export_span",
             help="One frame per dated record between the two dates, drawn like the PNG.",
         )
-        file_name = animation_filename(scene, fmt, *span)
+        file_name = export_filename(scene, fmt, span)
     else:
         file_name = export_filename(scene, fmt)
     ready = st.session_state.get(f"{KEY}export")

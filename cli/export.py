@@ -209,11 +209,11 @@ def _run_animation(args: argparse.Namespace, scene, out: Path, size: dict[str, i
     from tqdm import tqdm
 
     from render.animation import animation_dates
-    from render.export import animation_filename, write_export
+    from render.export import write_export
 
     every = 1 if args.step is None else args.step
     days = animation_dates(args.start, args.end, every)  # bad dates fail here, before any file
-    name = animation_filename(scene, args.format, days[0], days[-1])
+    name = export_filename(scene, args.format, (days[0], days[-1]))
     target = out / name if out.is_dir() else out
     with tqdm(total=len(days), unit="frame", file=sys.stderr, desc=args.format) as bar:
         path = write_export(

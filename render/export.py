@@ -1,13 +1,8 @@
 """Exports of a scene: which formats exist, their file names and media types, and atomic writes.
 
-One module serves the app's download buttons and ``flankmap export``. Each format is one entry
-in :data:`_EXPORTERS`; the renderers live one module per family (:mod:`render.export_png`,
-:mod:`render.export_html`, :mod:`render.export_vector`, :mod:`render.animation` for the
-animated GIF of a span of dates) and are imported on first use, so
+Each format is one entry in :data:`_EXPORTERS`; its renderer (one module per family:
+``export_png``, ``export_html``, ``export_vector``, ``animation``) is imported on first use, so
 ``flankmap --help`` and the app start without matplotlib.
-
-:func:`write_export` builds the file in a temporary folder beside the target and moves it into
-place (``os.replace``), so a failed export never leaves half a file behind.
 """
 
 from __future__ import annotations
@@ -31,11 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 class _Format:
     """One export format: what the app and CLI show, and the function that makes it."""
 
-    media_type: str  # the app's download button sends it
-    label: str  # the app's format picker shows it
+    media_type: str  # the app's download button sends it; the picker shows the label
+    label: str
     renderer: str  # "module:function"; returns bytes or text, or writes ``path`` if ``to_file``
-    #: The keyword options the renderer takes, each with its allowed range (``None``: not a
-    #: number, e.g. a date or a callback); others are not passed.
+    #: The keyword options the renderer takes, with their ranges (None: not a number)
     options: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     to_file: bool = False  # the renderer writes a file (GeoPackage is a database, not bytes)
     animated: bool = False  # a series of dates (``start``, ``end``), not the scene's one date
@@ -57,15 +51,9 @@ _EXPORTERS: dict[str, _Format] = {
     "gif": _Format(
         "image/gif",
         "Animated GIF (the timeline)",
-        "render.animation:to_gif",
-        {
-            "start": None,
-            "end": None,
-            "every": None,  # checked with the dates by ``render.animation.animation_dates``
-            "width": _PNG_SIZES["width"],
-            "height": _PNG_SIZES["height"],
-            "progress": None,
-        },
+        "render.animation:to_gif",  # checks its dates and step itself
+        {"start": None, "end": None, "every": None, "progress": None}
+        | {k: v for k, v in _PNG_SIZES.items() if k != "dpi"},
         animated=True,
     ),
 }
@@ -85,59 +73,36 @@ def _format(fmt: str) -> _Format:
     return _EXPORTERS[fmt]
 
 
-def export_filename(scene: Scene, fmt: str) -> str:
-    """Return a file name for ``scene`` in ``fmt``: letters, digits, ``-``, ``_`` and one dot.
+def export_filename(scene: Scene, fmt: str, span: tuple[dt.date, dt.date] | None = None) -> str:
+    """Return a safe file name for ``scene`` in ``fmt``; an animation's names its ``span``.
 
     Examples
     --------
-    >>> import datetime as dt
-    >>> from types import SimpleNamespace
-    >>> scenario = SimpleNamespace(id="proposal-2022")
-    >>> scene = SimpleNamespace(scenario=scenario, as_of=dt.date(2022, 2, 23))
+    >>> from types import SimpleNamespace as Obj
+    >>> scene = Obj(scenario=Obj(id="proposal-2022"), as_of=dt.date(2022, 2, 23))
     >>> export_filename(scene, "png")
     'flankmap_proposal-2022_2022-02-23.png'
     >>> scene.scenario.id = "../../etc/passwd"
     >>> export_filename(scene, "gpkg")
     'flankmap_etc-passwd_2022-02-23.gpkg'
+    >>> export_filename(scene, "gif", (dt.date(2014, 1, 1), dt.date(2025, 4, 1)))
+    'flankmap_etc-passwd_2014-01-01_to_2025-04-01.gif'
     """
     _format(fmt)
     scenario_id = _SAFE.sub("-", scene.scenario.id).strip("-_") or "scenario"
-    return f"flankmap_{scenario_id[:64]}_{scene.as_of.isoformat()}.{fmt}"
+    when = "_to_".join(d.isoformat() for d in span) if span else scene.as_of.isoformat()
+    return f"flankmap_{scenario_id[:64]}_{when}.{fmt}"
 
 
 def check_options(fmt: str, **options: Any) -> dict[str, Any]:
-    """Return the ``options`` that ``fmt`` takes (others are dropped), each checked.
-
-    Examples
-    --------
-    >>> check_options("png", width=50, basemap="osm")
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: PNG width 50 is not allowed; use 200–10000
-    """
+    """Return the ``options`` that ``fmt`` takes (others are dropped), each in its range."""
     ranges = _format(fmt).options
     taken = {name: value for name, value in options.items() if name in ranges}
     for name, value in taken.items():
-        if ranges[name] is None:
-            continue
-        low, high = ranges[name]
-        if not low <= value <= high:
+        low, high = ranges[name] or (None, None)
+        if low is not None and not low <= value <= high:
             raise InputError(f"{fmt.upper()} {name} {value} is not allowed; use {low}–{high}")
     return taken
-
-
-def animation_filename(scene: Scene, fmt: str, start: dt.date, end: dt.date) -> str:
-    """Return a file name for an animation of ``scene``'s scenario from ``start`` to ``end``.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> scene = SimpleNamespace(scenario=SimpleNamespace(id="latest"), as_of=dt.date(2025, 1, 1))
-    >>> animation_filename(scene, "gif", dt.date(2014, 1, 1), dt.date(2025, 4, 1))
-    'flankmap_latest_2014-01-01_to_2025-04-01.gif'
-    """
-    stem = export_filename(scene, fmt).removesuffix(f"_{scene.as_of.isoformat()}.{fmt}")
-    return f"{stem}_{start.isoformat()}_to_{end.isoformat()}.{fmt}"
 
 
 def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:
@@ -156,15 +121,9 @@ def _write(scene: Scene, fmt: str, part: Path, options: dict[str, Any]) -> None:
 def write_export(scene: Scene, fmt: str, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write ``scene`` as ``fmt`` to ``path``, atomically; return the path written.
 
-    ``options`` (PNG: ``width``, ``height``, ``dpi``) go to the formats that take them. The file
-    is built in a temporary folder beside ``path`` and moved into place with ``os.replace``:
-    readers see the old file or the whole new one, never a part.
-
-    Raises
-    ------
-    InputError
-        For an unknown format, or a path that cannot be written (missing folder, a folder given
-        as the file, no permission), naming the path.
+    ``options`` go to the formats that take them. The file is built in a temporary folder beside
+    ``path`` and moved into place (``os.replace``): readers never see a part. A path that cannot
+    be written is an ``InputError`` naming it.
     """
     target = Path(path)
     folder = target.parent

@@ -1,6 +1,7 @@
 """Exports: every preset in every format opens in the tool a reader would use, and says the same."""
 
 import dataclasses
+import datetime as dt
 import html
 import io
 import json
@@ -21,7 +22,7 @@ from geo.errors import FlankmapError, InputError
 from layers.scenarios import get_scenario, load_presets
 from layers.scene import build_scene
 from render import export_png, png_layout
-from render.export import FORMATS, export_filename, write_export
+from render.export import FORMATS, check_options, export_filename, write_export
 from render.export_html import to_html
 from render.export_png import to_png
 from render.export_vector import (
@@ -337,3 +338,11 @@ def test_template_syntax_in_a_title_is_not_evaluated(scenes):
     title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
     assert html.unescape(title.strip()) == scenario.title
     assert "{{ 7*7 }}" not in page.replace(title, "")  # escaped, not raw, in the legend too
+
+
+def test_options_out_of_range_are_refused_and_others_dropped():
+    with pytest.raises(InputError, match="PNG width 50 is not allowed; use 200–10000"):
+        check_options("png", width=50)
+    tick = print
+    taken = check_options("gif", start=dt.date(2017, 1, 1), progress=tick, width=1200, dpi=5)
+    assert taken == {"start": dt.date(2017, 1, 1), "progress": tick, "width": 1200}
