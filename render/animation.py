@@ -21,6 +21,9 @@ from layers.scene import Scene, build_scene
 from layers.timeline import frame_dates
 from render.png_layout import _REF_HEIGHT, _REF_WIDTH
 
+#: Every frame's title: a preset's own title may name its date ("facts as of 2026-11-28"),
+#: which a frame of another date must not show.
+FRAME_TITLE = "NATO's eastern flank through time"
 #: How long each frame shows, and the last one (the end state is read longest), in ms.
 FRAME_MS = 1200
 LAST_FRAME_MS = 4000
@@ -112,9 +115,10 @@ def to_gif(
     from render.export_png import caption_lines, to_png
 
     days = animation_dates(start, end, every)
+    scenario = replace(scene.scenario, title=FRAME_TITLE)
     # "Battle group X has no record on or before <date>": in an animation, that is the point.
     scenes = [
-        replace(build_scene(scene.scenario, day, scene.layers), notes=(), overlay=scene.overlay)
+        replace(build_scene(scenario, day, scene.layers), notes=(), overlay=scene.overlay)
         for day in days
     ]
     lines = max(caption_lines(s, width=width, height=height) for s in scenes)

@@ -119,3 +119,29 @@ def test_span_options_need_the_gif_format(tmp_path, run_cli):
     assert status == 2
     assert "--from only go with --format gif" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_frame_shows_a_title_that_names_a_later_date(monkeypatch):
+    """`latest` is titled with its facts' date; a 2017 frame must not carry that title."""
+    import io
+
+    import render.export_png
+    from layers.scenarios import get_scenario
+    from layers.scene import build_scene
+    from render.animation import FRAME_TITLE, to_gif
+
+    drawn = []
+
+    def fake_png(scene, **_options):
+        drawn.append((scene.as_of, scene.scenario.title))
+        out = io.BytesIO()
+        Image.new("RGB", (1200, 900), "white").save(out, format="PNG")
+        return out.getvalue()
+
+    monkeypatch.setattr(render.export_png, "to_png", fake_png)
+    monkeypatch.setattr(render.export_png, "caption_lines", lambda *_a, **_k: 1)
+    latest = get_scenario("latest")
+    assert "2026" in latest.title or latest.as_of.year > 2017
+    to_gif(build_scene(latest), start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31))
+    assert drawn
+    assert {title for _day, title in drawn} == {FRAME_TITLE}
