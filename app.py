@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -33,6 +34,7 @@ from layers.scenarios import (
 )
 from layers.scene import build_scene
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.assets import write_static_files
 from render.compare import compare_html
 from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
@@ -73,8 +75,21 @@ def _custom_scene(yaml_text: str, as_of: dt.date, layers: tuple[str, ...]):
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) -> dict:
-    return scene_features(_preset_scene(scenario_id, as_of, layers))
+def _preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], live: bool):
+    return scene_features(_preset_scene(scenario_id, as_of, layers), live=live)
+
+
+@st.cache_resource(show_spinner=False)
+def _live_map() -> bool:
+    """Serve Leaflet and the country shapes as static files, once (README "Speed, measured").
+
+    Without ``server.enableStaticServing`` (``.streamlit/config.toml``) the map inlines them,
+    as an exported page does: slower to switch, but it still draws.
+    """
+    if not st.get_option("server.enableStaticServing"):
+        return False
+    write_static_files(Path(__file__).resolve().parent / "static")
+    return True
 
 
 def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
@@ -269,13 +284,17 @@ if compare:
     st.text(diff_text(difference) if not difference.is_empty else "Nothing: same posture.")
 else:
     map_col, legend_col = st.columns([4, 1])
+    live = _live_map()
     with map_col:
         st_folium(
-            base_map(basemap),
+            base_map(basemap, live=live),
             key=f"{KEY}map_{basemap}",
             feature_group_to_add=layer_groups(
                 scene,
-                None if scenario_id == CUSTOM else _preset_features(scenario_id, as_of, layers),
+                None
+                if scenario_id == CUSTOM
+                else _preset_features(scenario_id, as_of, layers, live),
+                live=live,
             ),
             returned_objects=[],
             height=640,

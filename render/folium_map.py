@@ -3,6 +3,13 @@
 The app draws :func:`base_map` once and passes :func:`layer_groups` to streamlit-folium, which
 swaps the groups in place when the scenario changes, so the user's pan and zoom survive.
 :func:`build_map` puts both together with the legend for a standalone HTML file.
+
+``live=True`` is the app's way (README "Speed, measured"): Leaflet and the country shapes are
+static files the map frame fetches once (``render/assets.py``), and each layer of a view is one
+small ``_LiveLayer``: its rows as compact per-view data (tooltip text, style key, and an id into
+the shared shapes, a point or an own geometry), drawn by one script the map loaded once. Without
+it, every layer is a ``folium.GeoJson`` with everything inlined: one self-contained page that
+opens from disk offline (exports, the compare view).
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ import folium
 import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from layers.scene import Scene
-from render.assets import leaflet_css, leaflet_js
+from render.assets import LIVE_SCRIPT_FILE, leaflet_css, leaflet_js, static_url
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 from render.text import brace_entities, html_text
@@ -28,17 +37,36 @@ DEFAULT_ZOOM = 4
 
 
 class OfflineMap(folium.Map):
-    """A ``folium.Map`` whose only script and stylesheet are the packaged Leaflet, inlined.
+    """A ``folium.Map`` whose only script and stylesheet are the packaged Leaflet.
 
+    Inlined by default; ``live=True`` links the app's static copy by relative URL instead.
     folium's defaults (jQuery, Bootstrap, awesome-markers from CDNs) are dropped: this map uses
     none of them, and each unreachable URL would leave an offline map blank.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, live: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # Instance attributes: the class-level lists are shared by every folium.Map.
-        self.default_js = [("leaflet", leaflet_js())]
-        self.default_css = [("leaflet_css", leaflet_css())]
+        if live:
+            self.default_js = [("leaflet", static_url("leaflet/leaflet.js"))]
+            self.default_css = [("leaflet_css", static_url("leaflet/leaflet.css"))]
+        else:
+            self.default_js = [("leaflet", leaflet_js())]
+            self.default_css = [("leaflet_css", leaflet_css())]
+
+
+class _LiveScript(JSCSSMixin, MacroElement):
+    """The app map's own script, a static file like Leaflet: it defines ``flankmapLayer``.
+
+    ``render/live_script.py`` holds it; it fetches the country shapes once per map frame.
+    """
+
+    _template = Template("")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LiveScript"
+        self.default_js = [("flankmap_live", static_url(LIVE_SCRIPT_FILE))]
 
 
 class _Css(MacroElement):
@@ -157,13 +185,15 @@ LABEL_CSS = """
 """
 
 
-def base_map(basemap: str = "plain", **frame) -> folium.Map:
+def base_map(basemap: str = "plain", *, live: bool = False, **frame) -> folium.Map:
     """Return the map frame: no data, the sea colour, optional web tiles.
 
     It is the same for every scenario, so streamlit-folium keeps it mounted. ``frame`` passes
-    size and position (``width``, ``left``, …) to ``folium.Map``.
+    size and position (``width``, ``left``, …) to ``folium.Map``. ``live=True``: Leaflet and the
+    country shapes come from the app's static files, for :func:`layer_groups` with ``live``.
     """
     m = OfflineMap(
+        live=live,
         location=DEFAULT_CENTER,
         zoom_start=DEFAULT_ZOOM,
         tiles=None,
@@ -174,6 +204,8 @@ def base_map(basemap: str = "plain", **frame) -> folium.Map:
         **frame,
     )
     _Css(f".leaflet-container {{background: {SEA_COLOUR};}}" + LABEL_CSS).add_to(m)
+    if live:
+        _LiveScript().add_to(m)
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", opacity=0.6).add_to(m)
     return m
@@ -190,6 +222,7 @@ class _LayerSpec:
     style: str | None = None  # None: styled per feature (``category`` or ``status_class``)
     points: bool = False
     popup: bool = False
+    shared: bool = False  # each row is a whole country (``iso3``), drawn with its display shape
 
     @property
     def styled_by(self) -> str | None:
@@ -207,7 +240,11 @@ BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "
 #: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
 LAYER_SPECS = (
     _LayerSpec(
-        "Countries", "countries", tuple(COUNTRY_FIELDS), ("Country", "Status", "Note", "Source")
+        "Countries",
+        "countries",
+        tuple(COUNTRY_FIELDS),
+        ("Country", "Status", "Note", "Source"),
+        shared=True,
     ),
     _LayerSpec(
         "Occupied territory",
@@ -222,6 +259,7 @@ LAYER_SPECS = (
         ("name", "status", "source"),
         ("Country", "Demand", "Source"),
         style="demand_area",
+        shared=True,
     ),
     _LayerSpec(
         "Russian build-up",
@@ -250,24 +288,94 @@ LAYER_SPECS = (
 )
 
 
-def scene_features(scene: Scene) -> dict[str, dict]:
-    """Return the escaped GeoJSON of each non-empty layer of ``scene``: plain data, cacheable."""
-    return {
-        spec.attribute: feature_collection(getattr(scene, spec.attribute), spec.data_fields())
-        for spec in LAYER_SPECS
-        if not getattr(scene, spec.attribute).empty
-    }
+def live_rows(spec: _LayerSpec, gdf: gpd.GeoDataFrame) -> dict:
+    """Return one layer's per-view data for ``_LiveLayer``: escaped texts, style keys, places.
+
+    ``values`` holds each row's ``spec.fields`` in order; ``style`` its style key (for layers
+    styled per row); then ``ids`` (shared country shapes), ``points`` (``[lat, lon]``) or
+    ``geometries`` (GeoJSON, for the few shapes that are no whole country).
+    """
+    escaped = _escape_text(gdf, spec.data_fields())
+    data: dict = {"values": escaped[list(spec.fields)].to_numpy().tolist()}
+    if spec.styled_by:
+        data["style"] = escaped[spec.styled_by].tolist()
+    if spec.shared:
+        data["ids"] = gdf["iso3"].tolist()
+    elif spec.points:
+        data["points"] = [[point.y, point.x] for point in gdf.geometry]
+    else:
+        data["geometries"] = [json.loads(g) for g in shapely.to_geojson(gdf.geometry.values)]
+    return data
+
+
+def scene_features(scene: Scene, *, live: bool = False) -> dict[str, dict]:
+    """Return the data of each non-empty layer of ``scene``: plain data, cacheable.
+
+    Escaped GeoJSON for ``folium.GeoJson``; ``live=True``: :func:`live_rows` for ``_LiveLayer``.
+    """
+    features = {}
+    for spec in LAYER_SPECS:
+        gdf = getattr(scene, spec.attribute)
+        if not gdf.empty:
+            features[spec.attribute] = (
+                live_rows(spec, gdf) if live else feature_collection(gdf, spec.data_fields())
+            )
+    return features
 
 
 def _style_function(spec: _LayerSpec):
-    table = POINT_STYLES if spec.points else AREA_STYLES
-
     def style(feature: dict) -> dict:
-        key = feature["properties"][spec.styled_by] if spec.styled_by else spec.style
-        chosen = {k: v for k, v in table[key].items() if k != "radius"}
-        return {"fill": True, **chosen} if spec.points else chosen
+        return _style(spec, feature["properties"][spec.styled_by] if spec.styled_by else spec.style)
 
     return style
+
+
+#: How a polygon looks under the pointer.
+HIGHLIGHT = {"weight": 2.5, "color": "#333333"}
+
+
+def _style(spec: _LayerSpec, key: str) -> dict:
+    table = POINT_STYLES if spec.points else AREA_STYLES
+    chosen = {k: v for k, v in table[key].items() if k != "radius"}
+    return {"fill": True, **chosen} if spec.points else chosen
+
+
+def _compact_json(value) -> str:
+    """JSON for a script: no spaces, ``<>&'`` as escapes (as Jinja's ``tojson``)."""
+    return htmlsafe_json_dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class _LiveLayer(MacroElement):
+    """One layer of the app's map: the spec once, the rows as data (``live_rows``).
+
+    Drawn in the browser by ``flankmapLayer`` (``_LiveScript``), so a scenario switch sends only
+    these rows, not GeoJSON geometry or the script that draws it.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        flankmapLayer({{ this._parent.get_name() }}, {{ this.spec_json }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, spec: _LayerSpec, data: dict):
+        super().__init__()
+        self._name = "LiveLayer"
+        keys = sorted(set(data.get("style", [])) | ({spec.style} if spec.style else set()))
+        self.spec_json = _compact_json(
+            {
+                "fields": list(spec.fields),
+                "aliases": [html_text(alias) for alias in spec.aliases],
+                "styles": {key: _style(spec, key) for key in keys},
+                "style": spec.style,
+                "radius": POINT_STYLES[spec.style or "existing"]["radius"] if spec.points else None,
+                "highlight": None if spec.points else HIGHLIGHT,
+                "popup": spec.popup,
+            }
+        )
+        self.data_json = _compact_json(data)
 
 
 def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
@@ -279,7 +387,7 @@ def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
         radius = POINT_STYLES[spec.style or "existing"]["radius"]
         options["marker"] = folium.CircleMarker(radius=radius)
     else:
-        options["highlight_function"] = lambda _feature: {"weight": 2.5, "color": "#333333"}
+        options["highlight_function"] = lambda _feature: HIGHLIGHT
     if spec.popup:
         options["popup"] = folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
     return _GeoJson(data, name=spec.name, style_function=_style_function(spec), **options)
@@ -321,18 +429,20 @@ class _Labels(MacroElement):
 
 
 def layer_groups(
-    scene: Scene, features: dict[str, dict] | None = None
+    scene: Scene, features: dict[str, dict] | None = None, *, live: bool = False
 ) -> list[folium.FeatureGroup]:
     """Return one feature group per drawn layer of ``scene``, bottom to top.
 
-    ``features`` is :func:`scene_features` of the same scene, when the caller has it cached.
+    ``features`` is :func:`scene_features` of the same scene (and ``live``), when the caller has
+    it cached. ``live=True`` draws on a map from ``base_map(live=True)`` only.
     """
-    features = scene_features(scene) if features is None else features
+    features = scene_features(scene, live=live) if features is None else features
     groups = []
     for spec in LAYER_SPECS:
         if spec.attribute in features:
             group = folium.FeatureGroup(name=spec.name)
-            _geojson(spec, features[spec.attribute]).add_to(group)
+            data = features[spec.attribute]
+            (_LiveLayer(spec, data) if live else _geojson(spec, data)).add_to(group)
             groups.append(group)
     if "labels" in scene.layers and not scene.battlegroups.empty:
         group = folium.FeatureGroup(name="Labels")
