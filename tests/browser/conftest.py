@@ -109,15 +109,15 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_server(log: Path, env: dict[str, str] | None = None) -> Server:
-    """Start the app on a free loopback port; return once its health check answers "ok"."""
+def start_server(log: Path, env: dict[str, str] | None = None, app: Path | None = None) -> Server:
+    """Start the app (or ``app``) on a free loopback port; return once its health check answers."""
     port = _free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(REPO / "app.py"),
+        str(app or REPO / "app.py"),
         "--server.headless",
         "true",
         "--server.port",

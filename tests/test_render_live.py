@@ -1,0 +1,133 @@
+"""The app's map (``live=True``): static files once, per-view rows only, same look as exports."""
+
+import hashlib
+import inspect
+import json
+import os
+import re
+
+import branca.element
+import folium
+import pytest
+import shapely
+
+from layers.scenarios import load_presets
+from layers.scene import build_scene
+from render.assets import SHAPES_FILE, static_files, static_url, write_static_files
+from render.folium_map import (
+    LAYER_SPECS,
+    _GeoJson,
+    _LiveLayer,
+    _RenderOnce,
+    base_map,
+    build_map,
+    layer_groups,
+    scene_features,
+)
+
+#: What the map's message may weigh per view (the browser test budgets the whole switch).
+LIVE_LAYERS_KB = 32
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    return {sid: build_scene(scenario) for sid, scenario in load_presets().items()}
+
+
+def test_live_map_links_its_files_by_relative_url_only():
+    m = base_map(live=True)
+    urls = [url for _, url in [*m.default_js, *m.default_css]]
+    urls += [url for child in m._children.values() for _, url in getattr(child, "default_js", [])]
+    assert len(urls) == 3, urls  # Leaflet, its stylesheet, the map's own script
+    for url in urls:
+        assert url.startswith("../../app/static/flankmap/"), url  # any server.baseUrlPath
+        assert re.search(r"\?v=[0-9a-f]{12}$", url), url
+    assert "data:" not in m.get_root().render()
+
+
+@pytest.mark.parametrize("scenario_id", list(load_presets()))
+def test_a_view_carries_no_country_geometry_and_stays_small(scenes, scenario_id):
+    scene = scenes[scenario_id]
+    live = json.dumps(scene_features(scene, live=True))
+    inline = json.dumps(scene_features(scene))
+    assert len(live) <= LIVE_LAYERS_KB * 1024, f"{len(live) / 1024:.1f} KB"
+    assert len(live) < len(inline) / 5
+    assert "MultiPolygon" not in live or not scene.occupied.empty
+
+
+def test_shared_shapes_are_the_display_shapes_of_every_country_drawn(scenes):
+    shapes = json.loads(static_files()[SHAPES_FILE])
+    by_id = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in shapes["features"]}
+    for spec in (s for s in LAYER_SPECS if s.shared):
+        for scene in scenes.values():
+            frame = getattr(scene, spec.attribute)
+            for iso3, geometry in zip(frame.get("iso3", []), frame.geometry, strict=True):
+                assert iso3 in by_id, f"{spec.name}: no shared shape for {iso3}"
+                assert shapely.equals_exact(by_id[iso3], geometry, tolerance=1e-9), iso3
+
+
+def test_live_rows_are_escaped(scenes, hostile_text):
+    scene = scenes["proposal-2022"]
+    bgs = scene.battlegroups.copy()
+    bgs["host"] = hostile_text + "{{ 7*7 }}"
+    import dataclasses
+
+    hostile = dataclasses.replace(scene, battlegroups=bgs)
+    rows = json.dumps(scene_features(hostile, live=True)["battlegroups"])
+    assert hostile_text not in rows
+    assert "{{" not in rows
+    assert "&lt;script&gt;" in rows
+
+
+def test_same_styles_and_fields_as_the_exported_map(scenes):
+    """The app and an export show one style table and one tooltip per layer."""
+    scene = scenes["proposal-2022"]
+    live = {g.layer_name: g for g in layer_groups(scene, live=True)}
+    inline = {g.layer_name: g for g in layer_groups(scene)}
+    assert list(live) == list(inline)
+    for spec in LAYER_SPECS:
+        if spec.name not in live:
+            continue
+        (layer,) = [c for c in live[spec.name]._children.values() if isinstance(c, _LiveLayer)]
+        (geojson,) = [c for c in inline[spec.name]._children.values() if isinstance(c, _GeoJson)]
+        spec_json = json.loads(layer.spec_json)
+        assert spec_json["fields"] == list(spec.fields)
+        for feature in geojson.data["features"]:
+            key = feature["properties"][spec.styled_by] if spec.styled_by else spec.style
+            assert spec_json["styles"][key] == geojson.style_function(feature)
+
+
+def test_export_stays_one_self_contained_file(scenes):
+    html = build_map(scenes["proposal-2022"]).get_root().render()
+    assert "data:text/javascript;base64," in html
+    assert "app/static" not in html
+    assert "flankmapLayer" not in html
+
+
+def test_static_files_are_written_once(tmp_path):
+    assert sorted(write_static_files(tmp_path)) == sorted(static_files())
+    assert write_static_files(tmp_path) == []
+    shapes = tmp_path / "flankmap" / SHAPES_FILE
+    assert shapes.read_bytes() == static_files()[SHAPES_FILE]
+    assert os.stat(shapes).st_mode & 0o444 == 0o444  # a proxy's user may read it
+    version = hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]
+    assert static_url(SHAPES_FILE).endswith(f"?v={version}")
+    assert f"{SHAPES_FILE}?v={version}" in static_files()["live-map.js"].decode()
+
+
+#: sha256 (16 hex) of branca's ``MacroElement.render`` that ``_RenderOnce`` copies. When this
+#: test fails, branca (or folium, which brings it) changed: compare the new method with
+#: ``_RenderOnce.render``, update both, then this hash (and the folium pin in pyproject.toml).
+BRANCA_RENDER_SHA = "37b6a09e772154d6"
+
+
+def test_render_once_is_pinned_to_the_branca_render_it_copies():
+    source = inspect.getsource(branca.element.MacroElement.render)
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    assert digest == BRANCA_RENDER_SHA, (
+        f"branca {branca.__version__} (folium {folium.__version__}) changed "
+        "MacroElement.render, which render/folium_map.py _RenderOnce copies: review it"
+    )
+    for cls in (_GeoJson, _LiveLayer):  # folium's render methods first, then ours, not branca's
+        owners = [c for c in cls.__mro__ if "render" in c.__dict__]
+        assert owners[-3:-1] == [_RenderOnce, branca.element.MacroElement], owners
