@@ -88,7 +88,10 @@ def _live_map() -> bool:
     """
     if not st.get_option("server.enableStaticServing"):
         return False
-    write_static_files(Path(__file__).resolve().parent / "static")
+    try:
+        write_static_files(Path(__file__).resolve().parent / "static")
+    except OSError:  # a read-only install not built with scripts/build_static.py
+        return False
     return True
 
 

@@ -396,7 +396,7 @@ def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
     return _GeoJson(data, name=spec.name, style_function=_style_function(spec), **options)
 
 
-class _Labels(MacroElement):
+class _Labels(_RenderOnce):
     """Text labels beside points, from one JSON list; each text escaped with ``html_text``.
 
     A permanent tooltip bound to a whole GeoJson layer opens only once, and a marker per label
@@ -431,6 +431,18 @@ class _Labels(MacroElement):
         ]
 
 
+class _LiveGroup(folium.FeatureGroup, _RenderOnce):
+    """A feature group of the app's map: streamlit-folium adds it to the map itself.
+
+    ``show=False`` leaves out folium's own add-to-map script, and ``_RenderOnce`` the template
+    compiles: Jinja compiles each of those small scripts on every rerun, about a third of the
+    map's server time per switch.
+    """
+
+    def __init__(self, name: str):
+        super().__init__(name=name, show=False)
+
+
 def layer_groups(
     scene: Scene, features: dict[str, dict] | None = None, *, live: bool = False
 ) -> list[folium.FeatureGroup]:
@@ -443,12 +455,12 @@ def layer_groups(
     groups = []
     for spec in LAYER_SPECS:
         if spec.attribute in features:
-            group = folium.FeatureGroup(name=spec.name)
+            group = _LiveGroup(spec.name) if live else folium.FeatureGroup(name=spec.name)
             data = features[spec.attribute]
             (_LiveLayer(spec, data) if live else _geojson(spec, data)).add_to(group)
             groups.append(group)
     if "labels" in scene.layers and not scene.battlegroups.empty:
-        group = folium.FeatureGroup(name="Labels")
+        group = _LiveGroup("Labels") if live else folium.FeatureGroup(name="Labels")
         _Labels(scene.battlegroups).add_to(group)
         groups.append(group)
     return groups

@@ -104,8 +104,8 @@ BARE_PAGE = 'import streamlit as st\n\nst.title("Eastern Flank Map")\n'
 STEPS = [
     ("switch", "Enhanced Forward Presence (end of 2017)"),
     ("switch", "Hypothetical: Slovakia and Hungary decline"),
-    ("toggle", "Battle groups"),
     ("toggle", "Labels"),
+    ("toggle", "Battle groups"),
     ("switch", "Latest posture (facts as of 2026-11-28)"),
     ("switch", "The February 2022 proposal (eve of the invasion)"),
 ]
@@ -218,17 +218,21 @@ def browser_figures() -> None:
     )
 
 
-def load_figure(sessions: int, seconds: float) -> None:
-    """Start the app and run the load check (``tests/test_load.py``); print its one line."""
+def load_figure(sessions: int, seconds: float, inline: bool = False) -> None:
+    """Start the app and run the load check (``tests/test_load.py``); print its one line.
+
+    ``inline``: the app with static serving off (the way it was), for a figure side by side.
+    """
     from tests.browser.conftest import start_server, stop_server
     from tests.test_load import load_check
 
-    server = start_server(Path(tempfile.mkdtemp(prefix="flankmap-load-")) / "server.log")
+    env = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"} if inline else None
+    server = start_server(Path(tempfile.mkdtemp(prefix="flankmap-load-")) / "server.log", env=env)
     try:
         result = load_check(server.url.removeprefix("http://"), sessions, seconds)
     finally:
         stop_server(server)
-    print(result.line())
+    print(result.line() + (" (inline, as before)" if inline else ""))
     for problem in [*result.errors, *result.crosstalk][:5]:
         print("  " + problem)
 
@@ -238,9 +242,10 @@ def main() -> None:
     parser.add_argument("--load", type=int, metavar="SESSIONS", help="only the load figure")
     parser.add_argument("--seconds", type=float, default=28, help="how long the load runs")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    parser.add_argument("--inline", action="store_true", help="--load against the inline way")
     args = parser.parse_args()
     if args.load:
-        load_figure(args.load, args.seconds)
+        load_figure(args.load, args.seconds, args.inline)
         return
 
     build_scene(get_scenario(SCENARIO))  # load data once: both sides then start warm

@@ -17,6 +17,8 @@ from render.assets import SHAPES_FILE, static_files, static_url, write_static_fi
 from render.folium_map import (
     LAYER_SPECS,
     _GeoJson,
+    _Labels,
+    _LiveGroup,
     _LiveLayer,
     _RenderOnce,
     base_map,
@@ -128,6 +130,6 @@ def test_render_once_is_pinned_to_the_branca_render_it_copies():
         f"branca {branca.__version__} (folium {folium.__version__}) changed "
         "MacroElement.render, which render/folium_map.py _RenderOnce copies: review it"
     )
-    for cls in (_GeoJson, _LiveLayer):  # folium's render methods first, then ours, not branca's
+    for cls in (_GeoJson, _LiveGroup, _LiveLayer, _Labels):  # folium's first, then ours
         owners = [c for c in cls.__mro__ if "render" in c.__dict__]
         assert owners[-3:-1] == [_RenderOnce, branca.element.MacroElement], owners

@@ -109,8 +109,13 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_server(log: Path, env: dict[str, str] | None = None, app: Path | None = None) -> Server:
-    """Start the app (or ``app``) on a free loopback port; return once its health check answers."""
+def start_server(
+    log: Path, env: dict[str, str] | None = None, app: Path | None = None, base_path: str = ""
+) -> Server:
+    """Start the app (or ``app``) on a free loopback port; return once its health check answers.
+
+    ``base_path``: served under it (``server.baseUrlPath``), as behind a proxy.
+    """
     port = _free_port()
     command = [
         sys.executable,
@@ -129,6 +134,7 @@ def start_server(log: Path, env: dict[str, str] | None = None, app: Path | None 
         # Others may edit the checkout while the suite runs: keep the code it started with.
         "--server.fileWatcherType",
         "none",
+        *(["--server.baseUrlPath", base_path] if base_path else []),
     ]
     handle = log.open("wb")
     process = subprocess.Popen(
@@ -139,7 +145,9 @@ def start_server(log: Path, env: dict[str, str] | None = None, app: Path | None 
         env={**os.environ, **(env or {})},
     )
     handle.close()
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(
+        f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else ""), process, log
+    )
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
