@@ -21,7 +21,6 @@ import folium
 import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement
-from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -39,7 +38,9 @@ DEFAULT_ZOOM = 4
 class OfflineMap(folium.Map):
     """A ``folium.Map`` whose only script and stylesheet are the packaged Leaflet.
 
-    Inlined by default; ``live=True`` links the app's static copy by relative URL instead.
+    Inlined by default; ``live=True`` links the app's static copy by relative URL instead, and
+    the map's own script (``render/live_script.py``: it defines ``flankmapLayer`` and fetches
+    the country shapes once per map frame).
     folium's defaults (jQuery, Bootstrap, awesome-markers from CDNs) are dropped: this map uses
     none of them, and each unreachable URL would leave an offline map blank.
     """
@@ -48,25 +49,16 @@ class OfflineMap(folium.Map):
         super().__init__(*args, **kwargs)
         # Instance attributes: the class-level lists are shared by every folium.Map.
         if live:
-            self.default_js = [("leaflet", static_url("leaflet/leaflet.js"))]
+            # The map's own script first: it starts fetching the shapes while Leaflet loads
+            # (streamlit-folium loads these one after the other), and needs L only when drawing.
+            self.default_js = [
+                ("flankmap_live", static_url(LIVE_SCRIPT_FILE)),
+                ("leaflet", static_url("leaflet/leaflet.js")),
+            ]
             self.default_css = [("leaflet_css", static_url("leaflet/leaflet.css"))]
         else:
             self.default_js = [("leaflet", leaflet_js())]
             self.default_css = [("leaflet_css", leaflet_css())]
-
-
-class _LiveScript(JSCSSMixin, MacroElement):
-    """The app map's own script, a static file like Leaflet: it defines ``flankmapLayer``.
-
-    ``render/live_script.py`` holds it; it fetches the country shapes once per map frame.
-    """
-
-    _template = Template("")
-
-    def __init__(self):
-        super().__init__()
-        self._name = "LiveScript"
-        self.default_js = [("flankmap_live", static_url(LIVE_SCRIPT_FILE))]
 
 
 class _Css(MacroElement):
@@ -128,7 +120,7 @@ class _RenderOnce(MacroElement):
     switch's map in ~10 ms instead of ~15 ms (README "Speed, measured"). Escaping every text with
     ``html_text`` stays the guarantee that no ``{{ … }}`` in the data runs. Mixed in after a
     folium class, C3 puts this ``render`` between folium's and ``MacroElement``'s.
-    ``tests/test_render.py`` pins the branca code this copies: it fails when branca changes.
+    ``tests/test_render_live.py`` pins the branca code this copies: it fails when it changes.
     """
 
     def render(self, **kwargs) -> None:
@@ -207,8 +199,6 @@ def base_map(basemap: str = "plain", *, live: bool = False, **frame) -> folium.M
         **frame,
     )
     _Css(f".leaflet-container {{background: {SEA_COLOUR};}}" + LABEL_CSS).add_to(m)
-    if live:
-        _LiveScript().add_to(m)
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", opacity=0.6).add_to(m)
     return m
@@ -351,7 +341,7 @@ def _compact_json(value) -> str:
 class _LiveLayer(_RenderOnce):
     """One layer of the app's map: the spec once, the rows as data (``live_rows``).
 
-    Drawn in the browser by ``flankmapLayer`` (``_LiveScript``), so a scenario switch sends only
+    Drawn in the browser by ``flankmapLayer`` (``render/live_script.py``), so a switch sends only
     these rows, not GeoJSON geometry or the script that draws it.
     """
 
