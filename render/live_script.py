@@ -43,7 +43,7 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the country shapes are f
         var layer = L.geoJson(null, {
             style: style,
             pointToLayer: function(feature, latlng) {
-                return L.circleMarker(latlng, L.extend({radius: spec.radius},
+                return L.circleMarker(latlng, L.extend({radius: spec.radius || 6},
                                                        style(feature)));
             },
             onEachFeature: function(feature, item) {
