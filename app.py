@@ -11,9 +11,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
+from layers.contributors import contributor_matrix
 from layers.diff import diff_scenes, diff_text
 from layers.facts import event_dates
 from layers.members import member_codes
+from layers.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
 from layers.scenario_io import (
     as_custom,
     known_refs,
@@ -32,11 +34,15 @@ from layers.scenarios import (
     load_presets,
     read_scenario_text,
 )
-from layers.scene import build_scene
+from layers.scene import build_scene, frontier_text
+from layers.sources import method_markdown
+from layers.strengths import timeline_frame
 from layers.view import BASEMAPS, View, parse_view, view_to_params
 from render.assets import write_static_files
+from render.charts import KEY_TEXT as CHART_KEY
+from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
-from render.export import FORMATS, MEDIA_TYPES, export_bytes, export_filename
+from render.export import FORMAT_LABELS, FORMATS, MEDIA_TYPES, export_bytes, export_filename
 from render.folium_map import base_map, layer_groups, scene_features
 from render.legend import LEGEND_CSS, legend_html
 from render.text import markdown_escape
@@ -44,13 +50,6 @@ from render.text import markdown_escape
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 KEY = "fm_"
 CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
-FORMAT_LABELS = {
-    "png": "PNG image",
-    "html": "HTML (offline, interactive)",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-}
-
 st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
 
 
@@ -162,6 +161,18 @@ def _load_upload() -> None:
     _use_custom(scenario, reset_view=True)
 
 
+def _load_overlay() -> None:
+    """Read an uploaded line or area; a bad file keeps the overlay shown before, if any."""
+    upload = st.session_state.get(f"{KEY}overlay_upload")
+    st.session_state[f"{KEY}overlay_error"] = ""
+    if upload is None:  # also between two files: the button below removes the overlay
+        return
+    try:
+        st.session_state[f"{KEY}overlay"] = read_overlay(upload.getvalue(), upload.name)
+    except FlankmapError as err:
+        st.session_state[f"{KEY}overlay_error"] = str(err)
+
+
 def _init_from_link(presets) -> None:
     """On a session's first run, take the view from the share link (with warnings)."""
     if f"{KEY}problems" in st.session_state:
@@ -245,6 +256,13 @@ try:
 except FlankmapError as err:
     st.error(str(err))
     st.stop()
+overlay = st.session_state.get(f"{KEY}overlay")
+scene = with_overlay(
+    scene,
+    overlay,
+    label=st.session_state.get(f"{KEY}overlay_label", ""),
+    attribution=st.session_state.get(f"{KEY}overlay_attribution", ""),
+)
 
 st.subheader(markdown_escape(scenario.title), help=KINDS[scenario.kind])
 kind_note = st.empty()  # always there, so the map keeps its place (and the user's pan and zoom)
@@ -257,10 +275,10 @@ metrics = scene.metrics
 cols = st.columns(4)
 cols[0].metric("Battle groups", metrics.battlegroups)
 cols[1].metric(
-    "Approx. troops",
-    f"{metrics.troops:,}" if metrics.troops_counted else "n/a",
-    help=f"Sum of sourced figures dated on or before {as_of}: "
-    f"{metrics.troops_counted} of {metrics.battlegroups} battle groups have one.",
+    "Troops: existing · proposed",
+    metrics.troops_short(),
+    help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before {as_of}; "
+    "existing and proposed are never added together. Dates, scope and sources: tooltips, chart.",
 )
 cols[2].metric("Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none")
 cols[3].metric(
@@ -270,6 +288,7 @@ cols[3].metric(
     "for the whole alliance on this date (geodesic, Natural Earth 1:10m; published river "
     "borders are longer).",
 )
+st.caption(markdown_escape(frontier_text(metrics)))
 
 if compare:
     other = _scenario(compare)
@@ -295,7 +314,7 @@ else:
             feature_group_to_add=layer_groups(
                 scene,
                 None
-                if scenario_id == CUSTOM
+                if scenario_id == CUSTOM or overlay is not None
                 else _preset_features(scenario_id, as_of, layers, live),
                 live=live,
             ),
@@ -305,16 +324,34 @@ else:
         )
     with legend_col:
         st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
+    if not scene.battlegroups.empty:
+        names = dict(zip(scene.battlegroups["id"], scene.battlegroups["host"], strict=True))
+        data = strength_chart_data(timeline_frame(list(names)), names, as_of)
+        if not data.empty:
+            st.markdown("**Battle-group strength over time** (sourced figures)")
+            st.caption(CHART_KEY)
+            st.altair_chart(strength_chart(data, as_of), width="stretch")
 
 for note in scene.notes:
     st.info(markdown_escape(note))
+for note in scene.layer_notes:
+    st.info(markdown_escape(note["text"]), icon="⚠️")
 
 if not scene.reinforcements_table.empty:
-    with st.expander("UK and US reinforcements, early 2022 (all, incl. those without a place)"):
+    with st.expander(
+        "Allied reinforcements and NATO planning, early 2022 (incl. those without a place)"
+    ):
         st.dataframe(scene.reinforcements_table, hide_index=True, width="stretch")
+if not scene.buildup_table.empty:
+    with st.expander("Russian build-up locations (all, incl. those without a sourced place)"):
+        st.dataframe(scene.buildup_table, hide_index=True, width="stretch")
 if not scene.buildup_estimates.empty:
     with st.expander("Russian build-up estimates (each with its source)"):
         st.dataframe(scene.buildup_estimates, hide_index=True, width="stretch")
+with st.expander(f"Who contributes where on {as_of} (latest sourced roster of each battle group)"):
+    st.dataframe(contributor_matrix(as_of), width="stretch")
+with st.expander("Sources and method: conflicts between sources and the choices made"):
+    st.markdown(method_markdown())
 with st.expander("Sources of this scenario"):
     st.dataframe(
         pd.DataFrame(scenario.sources, columns=["title", "url"]),
@@ -373,6 +410,26 @@ with st.sidebar:
     if scenario_id == CUSTOM:
         st.caption("A custom scenario does not travel in the share link: share its YAML file.")
 
+    st.subheader("Your own line")
+    if st.session_state.get(f"{KEY}overlay_error"):
+        st.error(st.session_state[f"{KEY}overlay_error"])
+    st.file_uploader(
+        f"Load a line or area (GeoJSON or GeoPackage, at most {MAX_OVERLAY_BYTES >> 20} MB)",
+        type=["geojson", "json", "gpkg"],
+        key=f"{KEY}overlay_upload",
+        on_change=_load_overlay,
+        help="Lines or polygons, EPSG:4326 or any CRS the file names. Read in memory, never "
+        "stored; drawn on the map, in the legend and in every export.",
+    )
+    st.text_input("Legend entry (default: the file name)", key=f"{KEY}overlay_label")
+    st.text_input("Attribution: who drew it, under which licence", key=f"{KEY}overlay_attribution")
+    if overlay is not None:
+        st.button(
+            "Remove your line",
+            key=f"{KEY}overlay_remove",
+            on_click=lambda: st.session_state.pop(f"{KEY}overlay", None),
+        )
+
     st.subheader("Export")
     fmt = st.selectbox(
         "Export format", FORMATS, format_func=FORMAT_LABELS.get, key=f"{KEY}export_format"
@@ -383,8 +440,8 @@ with st.sidebar:
         with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
             try:
                 payload = (
-                    export_bytes(scene, fmt)  # the user's own scenario: not worth caching
-                    if scenario_id == CUSTOM
+                    export_bytes(scene, fmt)  # the user's own scenario or line: not cached
+                    if scenario_id == CUSTOM or overlay is not None
                     else _export(scenario_id, as_of, layers, fmt)
                 )
             except FlankmapError as err:

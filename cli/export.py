@@ -10,8 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-#: Kept in step with ``render.export.FORMATS`` by a test; listed here so ``--help`` stays fast.
-FORMATS = ("png", "html", "geojson", "gpkg")
+from render.export import FORMATS  # light: the renderers are imported on first use
 
 
 def add_parser(sub) -> None:
@@ -53,6 +52,19 @@ def add_parser(sub) -> None:
     parser.add_argument("--height", type=int, default=1200, help="PNG height in pixels (1200)")
     parser.add_argument("--dpi", type=int, default=100, help="PNG resolution recorded (100)")
     parser.add_argument(
+        "--overlay",
+        metavar="PATH",
+        default=None,
+        help="your own line or area on top (GeoJSON or GeoPackage, lines or polygons, at most "
+        "5 MB; EPSG:4326 or any CRS the file names)",
+    )
+    parser.add_argument(
+        "--overlay-attribution",
+        metavar="TEXT",
+        default="",
+        help="who drew the overlay, under which licence (shown in the legend and exports)",
+    )
+    parser.add_argument(
         "--out",
         required=True,
         metavar="PATH",
@@ -89,6 +101,22 @@ def _png_options(args: argparse.Namespace) -> dict[str, int]:
     return {"width": args.width, "height": args.height, "dpi": args.dpi}
 
 
+def _overlay(args: argparse.Namespace):
+    """Read ``--overlay`` (None without it) before anything is built, so a bad file fails first."""
+    from geo.errors import InputError
+    from layers.overlay import check_overlay_size, read_overlay
+
+    if args.overlay is None:
+        return None
+    path = Path(args.overlay)
+    try:
+        check_overlay_size(path.stat().st_size, path.name)  # before reading it into memory
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"--overlay {str(path)!r}: {err.strerror or err}") from None
+    return read_overlay(data, path.name, attribution=args.overlay_attribution)
+
+
 def _folder(path: Path) -> Path:
     """Return ``path`` as an output folder, creating it (not its parents) if missing."""
     from geo.errors import InputError
@@ -104,6 +132,7 @@ def _folder(path: Path) -> Path:
 
 def _run_one(args: argparse.Namespace) -> int:
     from geo.errors import InputError
+    from layers.overlay import with_overlay
     from layers.scenario_io import read_scenario_file
     from layers.scenarios import get_scenario
     from layers.scene import build_scene
@@ -118,10 +147,11 @@ def _run_one(args: argparse.Namespace) -> int:
         scenario = get_scenario(args.scenario)
     layers = _layers(args.layers) if args.layers is not None else None
     png = _png_options(args)
+    overlay = _overlay(args)
     out = Path(args.out)
     if not out.is_dir() and not out.parent.is_dir():
         raise InputError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    scene = build_scene(scenario, args.as_of, layers)
+    scene = with_overlay(build_scene(scenario, args.as_of, layers), overlay)
     target = out / export_filename(scene, args.format) if out.is_dir() else out
     print(write_export(scene, args.format, target, **png))
     return 0
@@ -131,6 +161,7 @@ def _run_all(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.errors import InputError
+    from layers.overlay import with_overlay
     from layers.scenarios import load_presets
     from layers.scene import build_scene
     from render.export import export_filename, write_export
@@ -140,6 +171,7 @@ def _run_all(args: argparse.Namespace) -> int:
             "--all exports each scenario at its own date and layers; drop --as-of/--layers"
         )
     png = _png_options(args)
+    overlay = _overlay(args)
     folder = _folder(Path(args.out))
     formats = (args.format,) if args.format else FORMATS
     presets = load_presets()
@@ -147,7 +179,7 @@ def _run_all(args: argparse.Namespace) -> int:
         total=len(presets) * len(formats), unit="file", file=sys.stderr, desc="export"
     ) as bar:
         for scenario in presets.values():
-            scene = build_scene(scenario)
+            scene = with_overlay(build_scene(scenario), overlay)
             for fmt in formats:
                 bar.set_postfix_str(f"{scenario.id}.{fmt}")
                 path = write_export(scene, fmt, folder / export_filename(scene, fmt), **png)

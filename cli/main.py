@@ -21,9 +21,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _commands():
-    from cli import borders, diff, export, scenarios
+    from cli import borders, contributors, diff, export, scenarios
 
-    return [borders, scenarios, diff, export]
+    return [borders, scenarios, diff, export, contributors]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,8 +3,9 @@
 ``data/facts/battlegroups.csv`` holds what doesn't change (host, base, coordinates, decision);
 ``data/facts/battlegroup_events.csv`` one row per change, each with its date and source. The
 state on a day is the last event in effect on that day, in the order (``in_effect_from``, file
-order). Troop figures are kept with the day they were reported (``troops_as_of``) and shown only
-once both the event and that day have come: a map never shows a figure from after its date.
+order). Troop figures come from ``data/facts/battlegroup_strengths.csv`` (``layers.strengths``):
+the latest sourced figure in effect on the day, with its date, scope and source, so a map never
+shows a figure from after its date.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
 from layers.facts import load_table
 from layers.schema import ISO_SEP, URL_SEP
+from layers.strengths import other_formations_on, strength_on
 
 COLUMNS = [
     "id",
@@ -30,6 +32,10 @@ COLUMNS = [
     "framework_name",
     "troops_approx",
     "troops_as_of",
+    "troops_scope",
+    "troops_formation",
+    "troops_source",
+    "also_in_host",
     "base_name",
     "location",
     "coord_source",
@@ -101,8 +107,11 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
         - ``status``/``framework_iso3``: from the last event in effect; ``status_date`` is the
           date (as sourced) of the event that set this status and framework nation; ``event``
           its text. ``framework_iso3`` is empty while no nation has offered to lead.
-        - ``troops_approx`` (``Int64``): the latest figure whose event and ``troops_as_of`` are
-          both on or before ``as_of``; ``<NA>`` if none.
+        - ``troops_approx`` (``Int64``): the latest sourced figure in effect on ``as_of``
+          (``layers.strengths.strength_on``), ``<NA>`` if none; ``troops_as_of`` its date,
+          ``troops_scope`` ``present`` or ``planned``, ``troops_formation`` ``battle_group`` or
+          ``brigade``, ``troops_source`` its URL(s). ``also_in_host`` describes another
+          formation in the host (Panzerbrigade 45 in Lithuania), never added to the figure.
         - ``location``: ``"base"`` at the sourced base coordinates, else ``"host_point"`` at the
           host country's representative point (flagged in ``coord_source``).
         - ``source_url``: the static row's URLs and those of every event up to ``as_of``;
@@ -155,16 +164,8 @@ def _row(
         first -= 1
     setter = events.iloc[first]
 
-    troops = events[events["troops_approx"].notna()]
-    troops = troops[[period_start(d) <= day for d in troops["troops_as_of"]]]
-    figure, figure_as_of = pd.NA, ""
-    if len(troops):
-        latest = max(
-            range(len(troops)),
-            key=lambda i: (period_start(troops["troops_as_of"].iloc[i]), i),
-        )
-        figure = int(troops["troops_approx"].iloc[latest])
-        figure_as_of = troops["troops_as_of"].iloc[latest]
+    strength = strength_on(bg_id, day)
+    figure = pd.NA if strength is None else strength.troops
 
     if pd.notna(fact["base_lat"]):
         location, coord_source = "base", fact["coord_source"]
@@ -176,6 +177,8 @@ def _row(
     urls = [*fact["source_url"].split(URL_SEP)]
     for cell in events["source_url"]:
         urls.extend(cell.split(URL_SEP))
+    if strength is not None:
+        urls.extend(strength.source_url.split(URL_SEP))
     flags = {fact["verified"], *events["verified"]}
     framework = state[1]
     return {
@@ -187,7 +190,11 @@ def _row(
         "framework_iso3": framework,
         "framework_name": ISO_SEP.join(names.get(c, c) for c in framework.split(ISO_SEP) if c),
         "troops_approx": figure,
-        "troops_as_of": figure_as_of,
+        "troops_as_of": "" if strength is None else strength.as_of,
+        "troops_scope": "" if strength is None else strength.scope,
+        "troops_formation": "" if strength is None else strength.formation,
+        "troops_source": "" if strength is None else strength.source_url,
+        "also_in_host": other_formations_on(bg_id, day),
         "base_name": fact["base_name"],
         "location": location,
         "coord_source": coord_source,

@@ -3,7 +3,7 @@
 Russia is drawn as two features: ``RUS`` (without Kaliningrad) and ``RUS-KGD`` (the Kaliningrad
 exclave between Lithuania and Poland). Ukraine is drawn de jure, with Crimea (see
 ``layers.context.occupied`` for the occupation since 2014). Transnistria has no polygon in the
-boundary data; Moldova's ``notes`` name it.
+country boundaries (its outline is in ``layers.context.occupied``); Moldova's ``notes`` name it.
 """
 
 from __future__ import annotations

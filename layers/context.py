@@ -1,4 +1,4 @@
-"""Context around the battle groups: reinforcements, the Russian build-up, occupied Crimea.
+"""Context around the battle groups: reinforcements, the Russian build-up, occupied territory.
 
 Points are drawn only where the source gives coordinates: rows without them are listed by the
 ``*_table`` functions but never placed on the map, and nothing here guesses a location.
@@ -14,9 +14,11 @@ import pandas as pd
 
 from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
+from layers.occupation import AREA_COLUMNS, occupied_areas
 from layers.schema import URL_SEP
+from layers.statements import known_on
 
-OCCUPIED_COLUMNS = ["id", "name", "since", "label", "source_url", "verified", "geometry"]
+OCCUPIED_COLUMNS = [*AREA_COLUMNS, "geometry"]
 
 
 def reinforcements_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
@@ -43,6 +45,7 @@ def reinforcements_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     day = parse_as_of(as_of)
     table = load_table("reinforcements")
     table = table[[in_effect(d, day) for d in table["announced_date"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
 
@@ -84,6 +87,7 @@ def buildup_areas(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     day = parse_as_of(as_of)
     table = load_table("buildup_areas")
     observed = pd.Series([in_effect(o, day) for o in table["observed"]], index=table.index)
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     return _points(table[observed & table["lat"].notna()], "lat", "lon")
 
 
@@ -98,6 +102,7 @@ def buildup_areas_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     day = parse_as_of(as_of)
     table = load_table("buildup_areas")
     table = table[[in_effect(o, day) for o in table["observed"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
 
@@ -116,35 +121,51 @@ def buildup_estimates(as_of: str | dt.date | None = None) -> pd.DataFrame:
     """
     day = parse_as_of(as_of)
     table = load_table("buildup_estimates")
-    return table[[in_effect(d, day) for d in table["date"]]].reset_index(drop=True)
+    table = table[[in_effect(d, day) for d in table["date"]]].copy()
+    table["notes"] = [known_on(n, day) for n in table["notes"]]
+    return table.reset_index(drop=True)
 
 
 def occupied(as_of: str | dt.date | None = None, resolution: str = "display") -> gpd.GeoDataFrame:
-    """Return Crimea as territory of Ukraine occupied by Russia, from the annexation treaty on.
+    """Return the territory drawn as occupied by Russia or breakaway on ``as_of``.
+
+    Crimea from the annexation treaty on (the ``UKR-CRIMEA`` subunit of the boundaries), and the
+    outlines of :func:`layers.occupation.occupied_areas`: the 2015-2022 Donbas areas, Abkhazia
+    and South Ossetia (occupied), Transnistria (breakaway).
 
     Parameters
     ----------
     as_of : str, datetime.date or None
         ``YYYY-MM-DD`` in 1949-04-04 … today; ``None`` means today.
     resolution : {"display", "full"}
-        Which boundary copy to use.
+        Which boundary copy to take Crimea from.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``id, name, since, label, source_url, verified, geometry`` (EPSG:4326): the
-        ``UKR-CRIMEA`` subunit, or no rows (same columns) before ``crimea_annexation``.
+        Columns ``id, name, iso3, category, since, label, source_url, verified, geometry``
+        (EPSG:4326), Crimea first; no rows (same columns) when nothing is in force.
 
     Examples
     --------
-    >>> len(occupied("2014-03-17")), len(occupied("2014-03-18"))
-    (0, 1)
-    >>> occupied("2022-02-23")["label"].item()
+    >>> "UKR-CRIMEA" in set(occupied("2014-03-17")["id"]), len(occupied("2014-03-18"))
+    (False, 4)
+    >>> occupied("2022-02-23").set_index("id").at["UKR-CRIMEA", "label"]
     'Occupied by Russia since 2014-03-18 (annexation not recognised, UN GA resolution 68/262)'
     """
+    day = parse_as_of(as_of)
+    areas = occupied_areas(day)
+    crimea = _crimea(day, resolution)
+    if crimea.empty:
+        return areas[OCCUPIED_COLUMNS]
+    joined = pd.concat([crimea, areas], ignore_index=True)
+    return gpd.GeoDataFrame(joined[OCCUPIED_COLUMNS], geometry="geometry", crs="EPSG:4326")
+
+
+def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
+    """Return Crimea as territory of Ukraine occupied by Russia, from the annexation treaty on."""
     from geo.boundaries import load_subunits
 
-    day = parse_as_of(as_of)
     crimea = load_table("crimea").set_index("id")
     since = crimea.at["crimea_annexation", "date"]
     if not in_effect(since, day):
@@ -168,6 +189,8 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
         {
             "id": part["subunit_id"].to_numpy(),
             "name": part["name"].to_numpy(),
+            "iso3": "UKR",
+            "category": "occupied",
             "since": since,
             "label": label,
             "source_url": urls,
@@ -178,7 +201,7 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
 
 
 def transnistria_note() -> dict[str, str]:
-    """Return the sourced note on Transnistria, which has no polygon in the boundary data.
+    """Return the Factbook's note on Transnistria (its outline: :func:`occupied`).
 
     Examples
     --------

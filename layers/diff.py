@@ -56,7 +56,8 @@ class BattlegroupChange:
 class ScenarioDiff:
     """The differences from scene A (``*_before``) to scene B (``*_after``).
 
-    ``troops_*`` sum the sourced figures only; ``troops_counted_*`` say how many groups have one.
+    ``troops_*`` sum the sourced figures of existing groups only (a proposal's planned size is
+    not added to them); ``troops_counted_*`` say how many existing groups have one.
     ``frontier_km_*`` is the alliance's land border with Russia and Belarus on each date,
     ``covered_km_*`` the part of it along battle-group hosts. Members are NATO's on each date.
     """
@@ -84,6 +85,9 @@ class ScenarioDiff:
     covered_km_after: float
     members_added: tuple[str, ...]
     members_removed: tuple[str, ...]
+    #: The frontier with Russia, Belarus and Ukraine apart: ``{iso3: {"km", "covered_km"}}``.
+    covered_frontier_before: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
+    covered_frontier_after: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -100,6 +104,7 @@ class ScenarioDiff:
             or self.troops_counted_before != self.troops_counted_after
             or self.frontier_km_before != self.frontier_km_after
             or self.covered_km_before != self.covered_km_after
+            or self.covered_frontier_before != self.covered_frontier_after
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -225,7 +230,13 @@ def diff_scenes(a: Scene, b: Scene) -> ScenarioDiff:
         covered_km_after=b.metrics.covered_km,
         members_added=tuple(sorted(members_b - members_a)),
         members_removed=tuple(sorted(members_a - members_b)),
+        covered_frontier_before=_plain(a.metrics.frontier_by_state),
+        covered_frontier_after=_plain(b.metrics.frontier_by_state),
     )
+
+
+def _plain(by_state: Any) -> dict[str, dict[str, float]]:
+    return {state: dict(values) for state, values in dict(by_state).items()}
 
 
 def diff_scenarios(
@@ -301,7 +312,8 @@ def diff_text(d: ScenarioDiff) -> str:
         for c in d.changed
     ]
     lines.append(
-        f"Troops (sourced figures): {_from_to(d.troops_before, d.troops_after)}; groups with a "
+        f"Troops of existing groups (sourced figures): "
+        f"{_from_to(d.troops_before, d.troops_after)}; groups with a "
         f"figure: {_from_to(d.troops_counted_before, d.troops_counted_after)}"
     )
     lines.append(f"Host countries: {_codes(d.hosts_added, d.hosts_removed)}")
@@ -313,5 +325,15 @@ def diff_text(d: ScenarioDiff) -> str:
             "{:,.1f} of {:,.1f} km",
         )
     )
+    for state, after in d.covered_frontier_after.items():
+        before = d.covered_frontier_before.get(state, {"km": 0.0, "covered_km": 0.0})
+        lines.append(
+            f"  with {state} along hosts: "
+            + _from_to(
+                (before["covered_km"], before["km"]),
+                (after["covered_km"], after["km"]),
+                "{:,.1f} of {:,.1f} km",
+            )
+        )
     lines.append(f"NATO members: {_codes(d.members_added, d.members_removed)}")
     return "\n".join(lines)

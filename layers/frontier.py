@@ -53,3 +53,40 @@ def frontier_totals(table: pd.DataFrame) -> tuple[float, float]:
     return round(float(table["km"].sum()), 1), round(
         float(table.loc[table["covered"], "km"].sum()), 1
     )
+
+
+def frontier_by_state(
+    as_of: str | dt.date | None = None,
+    hosts: Iterable[str] = (),
+    neighbours: Iterable[str] = NEIGHBOURS,
+) -> dict[str, dict[str, float]]:
+    """Return the alliance's land frontier with each neighbour apart, and how much hosts cover.
+
+    Returns
+    -------
+    dict
+        ``{neighbour: {"km": total, "covered_km": along hosts}}`` for every neighbour, in the
+        order given (0.0 where the alliance has no border with it on the date).
+
+    Examples
+    --------
+    >>> before = frontier_by_state("2017-12-31", hosts=["EST", "LVA", "LTU", "POL"])
+    >>> after = frontier_by_state("2022-02-23", hosts=["EST", "LVA", "LTU", "POL", "ROU", "SVK"])
+    >>> after["UKR"]["covered_km"] > before["UKR"]["covered_km"] > 0
+    True
+    >>> before["RUS"]["covered_km"] == after["RUS"]["covered_km"]
+    True
+    """
+    neighbours = tuple(neighbours)
+    return totals_by_neighbour(alliance_frontier(as_of, neighbours, hosts), neighbours)
+
+
+def totals_by_neighbour(
+    table: pd.DataFrame, neighbours: Iterable[str] = NEIGHBOURS
+) -> dict[str, dict[str, float]]:
+    """Return :func:`frontier_totals` for each neighbour of an :func:`alliance_frontier` table."""
+    out = {}
+    for state in neighbours:
+        total, covered = frontier_totals(table[table["neighbour"] == state])
+        out[state] = {"km": total, "covered_km": covered}
+    return out

@@ -40,7 +40,7 @@ LAYER_IDS: tuple[str, ...] = (
 LAYER_TITLES: dict[str, str] = {
     "members": "NATO members",
     "border_states": "Border states",
-    "occupied": "Occupied territory (Crimea)",
+    "occupied": "Occupied and breakaway territory",
     "demand_area": "Moscow's demand (area)",
     "buildup": "Russian build-up",
     "reinforcements": "UK/US reinforcements",

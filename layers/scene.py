@@ -24,15 +24,22 @@ from layers.battlegroups import country_names, host_points
 from layers.border_states import border_states
 from layers.context import (
     buildup_areas,
+    buildup_areas_table,
     buildup_estimates,
     occupied,
     reinforcements,
     reinforcements_table,
 )
+from layers.contributors import Roster, contributors_cell, rosters
 from layers.facts import load_table
-from layers.frontier import alliance_frontier, frontier_totals
+from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
 from layers.members import member_codes
+from layers.occupation import occupation_notes
 from layers.scenarios import LAYER_IDS, Scenario
+from layers.schema import ISO_SEP
+from layers.sources import rank_sources
+from layers.statements import note_on
+from layers.strengths import FORMATION_TEXT, SCOPE_TEXT
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
 STATUS_CLASS = {
@@ -67,6 +74,7 @@ _BG_COLUMNS = [
     "status",
     "status_class",
     "troops_approx",
+    "troops_scope",
     "troops",
     "base",
     "location",
@@ -74,13 +82,24 @@ _BG_COLUMNS = [
     "source",
     "verified",
     "note",
+    "contributors",
+    "contributors_text",
+    "contributors_troops",
+    "contributors_as_of",
+    "contributors_scope",
+    "contributors_source",
     "geometry",
 ]
 
 
 @dataclass(frozen=True)
 class Metrics:
-    """The numbers a reader compares between scenarios."""
+    """The numbers a reader compares between scenarios.
+
+    Troop figures of existing and of proposed battle groups are kept apart (``existing_*``,
+    ``proposed_*``): a proposal's planned size and an existing group's strength are unlike
+    things. ``troops``/``troops_counted`` are the existing groups' sum and count.
+    """
 
     battlegroups: int
     troops: int
@@ -88,6 +107,78 @@ class Metrics:
     hosts: tuple[str, ...]
     frontier_km: float
     covered_km: float
+    #: Russia, Belarus and Ukraine apart: ``{iso3: {"km": ..., "covered_km": ...}}``.
+    frontier_by_state: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    existing: int = 0
+    proposed: int = 0
+    hypothetical: int = 0
+    proposed_troops: int = 0
+    proposed_counted: int = 0
+    hypothetical_troops: int = 0
+    hypothetical_counted: int = 0
+    existing_planned: int = 0
+
+    def troops_short(self) -> str:
+        """Say the sums in a few characters: existing · proposed (the metric's value).
+
+        Examples
+        --------
+        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, existing=4, proposed=4, proposed_troops=4000,
+        ...         proposed_counted=4).troops_short()
+        '~4,900 · ~4,000'
+        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, existing=4).troops_short()
+        '~4,600'
+        """
+        existing = f"~{_round(self.troops):,}" if self.troops_counted else "–"
+        parts = [existing]
+        if self.proposed:
+            parts.append(f"~{_round(self.proposed_troops):,}" if self.proposed_counted else "–")
+        if self.hypothetical_counted:
+            parts.append(f"~{_round(self.hypothetical_troops):,} hyp.")
+        return "n/a" if parts == ["–"] else " · ".join(parts)
+
+    def troops_text(self) -> str:
+        """Say the troop figures, existing and proposed apart, e.g. for the metric strip.
+
+        Examples
+        --------
+        >>> Metrics(8, 4900, 4, (), 0.0, 0.0, existing=4, proposed=4, proposed_troops=4000,
+        ...         proposed_counted=4).troops_text()
+        '~4,900 in 4 existing · ~4,000 proposed in 4 (planned sizes)'
+        >>> Metrics(4, 4608, 4, (), 0.0, 0.0, existing=4, existing_planned=2).troops_text()
+        '~4,600 in 4 existing (2 of the figures planned sizes)'
+        >>> Metrics(0, 0, 0, (), 0.0, 0.0).troops_text()
+        'n/a'
+        """
+        parts = []
+        if self.existing:
+            counted = "" if self.troops_counted == self.existing else f" of {self.existing}"
+            figure = f"~{_round(self.troops):,}" if self.troops_counted else "no figure"
+            planned = (
+                f" ({self.existing_planned} of the figures planned sizes)"
+                if self.existing_planned
+                else ""
+            )
+            parts.append(
+                f"{figure} in {self.troops_counted or self.existing}{counted} existing{planned}"
+            )
+        if self.proposed:
+            counted = "" if self.proposed_counted == self.proposed else f" of {self.proposed}"
+            figure = f"~{_round(self.proposed_troops):,}" if self.proposed_counted else "no figure"
+            parts.append(
+                f"{figure} proposed in {self.proposed_counted or self.proposed}{counted} "
+                "(planned sizes)"
+            )
+        if self.hypothetical:
+            counted = self.hypothetical_counted
+            figure = f"~{_round(self.hypothetical_troops):,}" if counted else "no figure"
+            parts.append(f"{figure} hypothetical in {self.hypothetical}")
+        return " · ".join(parts) or "n/a"
+
+
+def _round(troops: int) -> int:
+    """Round a sum of approximate figures to hundreds (it is no more precise than that)."""
+    return round(troops, -2) if troops >= 1000 else troops
 
 
 @dataclass(frozen=True)
@@ -107,10 +198,26 @@ class Scene:
     reinforcements_table: pd.DataFrame
     buildup_estimates: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+    #: What a drawn layer knowingly leaves out (``{id, text, source_url}``): the map, the
+    #: legend and every export say it.
+    layer_notes: tuple[Mapping[str, str], ...] = field(default=())
+    #: The user's own line or area (``layers.overlay``), drawn on top; never cached data.
+    overlay: gpd.GeoDataFrame = field(default_factory=lambda: _empty(["geometry"]))
+    #: Every build-up area observed by the date, with or without a sourced point.
+    buildup_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in columns if c != "geometry"}, geometry=[], crs=WGS84)
+
+
+def _ranked(frame: pd.DataFrame, column: str = "source_url") -> pd.DataFrame:
+    """Return a copy whose source cells list the best tier first, copies marked."""
+    if column not in frame.columns or frame.empty:
+        return frame
+    out = frame.copy()
+    out[column] = [rank_sources(cell) for cell in out[column]]
+    return out
 
 
 def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
@@ -125,7 +232,7 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
         if "members" in layers and sovereign in in_alliance:
             since = members.loc[sovereign, "accession_date"]
             via = "" if sovereign == row["iso3"] else f" (territory of {sovereign})"
-            source = members.loc[sovereign, "source_url"]
+            source = rank_sources(members.loc[sovereign, "source_url"])
             return "member", f"NATO member since {since}{via}", "", source
         if "border_states" in layers and row["iso3"] in roles.index:
             role_row = roles.loc[row["iso3"]]
@@ -137,7 +244,9 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
                 "belarus": "Belarus, Russia's ally",
                 "partner": "NATO partner, not a member",
             }[category]
-            return category, f"Border state: {text}", role_row["notes"], role_row["source_url"]
+            note, source = note_on(row["iso3"], as_of)
+            source = rank_sources(source or role_row["source_url"])
+            return category, f"Border state: {text}", note, source
         return "other", "", "", "Natural Earth 4.1.0 (public domain)"
 
     described = countries.apply(describe, axis=1, result_type="expand")
@@ -161,12 +270,6 @@ def _override_is_newer(
     return pd.isna(troops) or period_start(str(troops_as_of)) <= period_start(override_date)
 
 
-def _join_sources(sources: Iterable[Any]) -> str:
-    """Join ``" | "``-separated source lists, each URL once, in order."""
-    urls = (url.strip() for text in sources if text for url in str(text).split(" | "))
-    return " | ".join(dict.fromkeys(url for url in urls if url))
-
-
 def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tuple[str, str, Any]:
     """Return the base text, the location flag and the point for a sourced battle group.
 
@@ -181,9 +284,13 @@ def _placement(fact: pd.Series, status: str, points: Mapping[str, Point]) -> tup
     return fact["base_name"], "base", fact.geometry
 
 
-def _troops_text(troops: Any, as_of: Any) -> str:
+def _troops_text(troops: Any, as_of: Any, scope: str = "", formation: str = "") -> str:
     if troops is None or pd.isna(troops):
         return "no sourced figure on this date"
+    if scope in SCOPE_TEXT:
+        what = f" {SCOPE_TEXT[scope]}"
+        unit = f"{FORMATION_TEXT.get(formation, 'battle group')}; " if formation else ""
+        return f"about {int(troops):,}{what} ({unit}as of {as_of})"
     return f"about {int(troops):,} (as of {as_of})"
 
 
@@ -205,9 +312,11 @@ def _battlegroup_layer(
             since = "" if "status" in entry else fact["status_date"]
             framework_iso3 = entry.get("framework", fact["framework_iso3"]) or ""
             troops, troops_as_of = fact["troops_approx"], fact["troops_as_of"]
+            scope, formation = fact["troops_scope"], fact["troops_formation"]
             sources = [fact["source_url"]]
             if _override_is_newer(entry, troops, troops_as_of, as_of):
                 troops, troops_as_of = entry["troops_approx"], entry.get("troops_as_of", "")
+                scope, formation = "scenario", ""
                 sources.append(entry["troops_source"])
             base, location, where = _placement(fact, status, points)
             row = {
@@ -218,11 +327,13 @@ def _battlegroup_layer(
                 "since": since,
                 "troops_approx": troops,
                 "troops_as_of": troops_as_of,
+                "troops_scope": scope,
+                "troops_formation": formation,
                 "base": base,
                 "location": location,
-                "source": _join_sources(sources),
+                "source": rank_sources(*sources),
                 "verified": fact["verified"],
-                "note": entry.get("note", ""),
+                "note": " · ".join(n for n in (entry.get("note", ""), fact["also_in_host"]) if n),
                 "geometry": where,
             }
         else:
@@ -240,6 +351,8 @@ def _battlegroup_layer(
                 "since": "",
                 "troops_approx": entry.get("troops_approx"),
                 "troops_as_of": entry.get("troops_as_of", "scenario"),
+                "troops_scope": "scenario",
+                "troops_formation": "",
                 "base": "hypothetical: drawn at the host country's centre",
                 "location": "host_point",
                 "source": entry["source"],
@@ -250,7 +363,7 @@ def _battlegroup_layer(
         rows.append(row)
     if not rows:
         return _empty(_BG_COLUMNS), notes
-    frame = pd.DataFrame(rows)
+    frame = _with_contributors(pd.DataFrame(rows), rosters(as_of), names)
     frame["host"] = frame["host_iso3"].map(lambda c: names.get(c, c))
     frame["framework"] = frame["framework_iso3"].map(
         lambda codes: ", ".join(names.get(c, c) for c in str(codes).split(";") if c) or "not named"
@@ -265,12 +378,36 @@ def _battlegroup_layer(
         [None if pd.isna(t) else int(t) for t in frame["troops_approx"]], dtype="Int64"
     )
     frame["troops"] = [
-        _troops_text(t, d)
-        for t, d in zip(frame["troops_approx"], frame["troops_as_of"], strict=True)
+        _troops_text(t, d, s, f)
+        for t, d, s, f in zip(
+            frame["troops_approx"],
+            frame["troops_as_of"],
+            frame["troops_scope"],
+            frame["troops_formation"],
+            strict=True,
+        )
     ]
     frame["label"] = frame["host_iso3"] + " · " + frame["framework_iso3"].str.replace(";", "/")
     frame["label"] = frame["label"].str.rstrip(" ·")
     return gpd.GeoDataFrame(frame[_BG_COLUMNS], geometry="geometry", crs=WGS84), notes
+
+
+def _with_contributors(
+    frame: pd.DataFrame, by_id: Mapping[str, Roster], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Add each sourced group's contributing nations on the date (none for one of your own)."""
+    found = [by_id.get(bg_id) for bg_id in frame["id"]]
+    frame["contributors"] = [contributors_cell(r) if r else "" for r in found]
+    frame["contributors_text"] = [
+        r.text(dict(names)) if r else "none: a battle group of this scenario only" for r in found
+    ]
+    frame["contributors_troops"] = [
+        ISO_SEP.join(f"{c}={n}" for c, n in r.troops.items()) if r else "" for r in found
+    ]
+    frame["contributors_as_of"] = [(r.as_of_text or r.as_of) if r else "" for r in found]
+    frame["contributors_scope"] = [r.scope if r else "none" for r in found]
+    frame["contributors_source"] = [r.source_url if r else "" for r in found]
+    return frame
 
 
 def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
@@ -294,18 +431,58 @@ def _demand_layer(scenario: Scenario, as_of: dt.date) -> gpd.GeoDataFrame:
 
 
 def compute_metrics(battlegroup_layer: gpd.GeoDataFrame, as_of: dt.date) -> Metrics:
-    """Count battle groups, troops and hosts; measure the frontier the hosts cover."""
-    troops = battlegroup_layer["troops_approx"].dropna()
-    hosts = tuple(sorted(set(battlegroup_layer["host_iso3"])))
-    total, covered = frontier_totals(alliance_frontier(as_of, FRONTIER_STATES, hosts))
+    """Count battle groups, troops and hosts; measure the frontier the hosts cover.
+
+    Existing, proposed and hypothetical battle groups are counted apart, and so are their troop
+    figures: never one sum of unlike things.
+    """
+    layer = battlegroup_layer
+    hosts = tuple(sorted(set(layer["host_iso3"])))
+    table = alliance_frontier(as_of, NEIGHBOURS, hosts)  # one measure for all three states
+    total, covered = frontier_totals(table[table["neighbour"].isin(FRONTIER_STATES)])
+    sums: dict[str, tuple[int, int, int]] = {}
+    for cls in ("existing", "proposed", "hypothetical"):
+        part = layer[layer["status_class"] == cls] if len(layer) else layer
+        troops = part["troops_approx"].dropna()
+        sums[cls] = (len(part), int(troops.sum()), len(troops))
+    existing_rows = layer[layer["status_class"] == "existing"] if len(layer) else layer
+    planned = int((existing_rows["troops_scope"] == "planned").sum()) if len(layer) else 0
     return Metrics(
-        battlegroups=len(battlegroup_layer),
-        troops=int(troops.sum()),
-        troops_counted=len(troops),
+        battlegroups=len(layer),
+        troops=sums["existing"][1],
+        troops_counted=sums["existing"][2],
         hosts=hosts,
         frontier_km=total,
         covered_km=covered,
+        existing=sums["existing"][0],
+        proposed=sums["proposed"][0],
+        hypothetical=sums["hypothetical"][0],
+        proposed_troops=sums["proposed"][1],
+        proposed_counted=sums["proposed"][2],
+        hypothetical_troops=sums["hypothetical"][1],
+        hypothetical_counted=sums["hypothetical"][2],
+        existing_planned=planned,
+        frontier_by_state=totals_by_neighbour(table),
     )
+
+
+def frontier_text(metrics: Metrics, names: Mapping[str, str] | None = None) -> str:
+    """Return one line on the frontier with Russia, Belarus and Ukraine apart, and what hosts cover.
+
+    ``names`` maps ISO3 to display names (default: the map's).
+
+    Examples
+    --------
+    >>> m = Metrics(1, 0, 0, ("POL",), 0.0, 0.0, {"UKR": {"km": 1000.0, "covered_km": 400.0}})
+    >>> frontier_text(m)
+    'Land frontier along battle-group hosts: Ukraine 400 of 1,000 km'
+    """
+    names = country_names() if names is None else names
+    parts = [
+        f"{names.get(state, state)} {v['covered_km']:,.0f} of {v['km']:,.0f} km"
+        for state, v in metrics.frontier_by_state.items()
+    ]
+    return "Land frontier along battle-group hosts: " + " · ".join(parts)
 
 
 def build_scene(
@@ -329,14 +506,18 @@ def build_scene(
         layers=shown,
         countries=_country_layer(as_of, shown),
         battlegroups=bgs if "battlegroups" in on else bgs.iloc[0:0],
-        reinforcements=reinforcements(as_of) if "reinforcements" in on else _empty(["geometry"]),
-        buildup=buildup_areas(as_of) if "buildup" in on else _empty(["geometry"]),
+        reinforcements=_ranked(reinforcements(as_of))
+        if "reinforcements" in on
+        else _empty(["geometry"]),
+        buildup=_ranked(buildup_areas(as_of)) if "buildup" in on else _empty(["geometry"]),
         occupied=occupied(as_of) if "occupied" in on else _empty(["geometry"]),
         demand_area=_demand_layer(scenario, as_of) if "demand_area" in on else _empty(["geometry"]),
         metrics=metrics,
-        reinforcements_table=reinforcements_table(as_of)
+        reinforcements_table=_ranked(reinforcements_table(as_of))
         if "reinforcements" in on
         else pd.DataFrame(),
-        buildup_estimates=buildup_estimates(as_of) if "buildup" in on else pd.DataFrame(),
+        buildup_estimates=_ranked(buildup_estimates(as_of)) if "buildup" in on else pd.DataFrame(),
+        buildup_table=_ranked(buildup_areas_table(as_of)) if "buildup" in on else pd.DataFrame(),
         notes=tuple(notes),
+        layer_notes=tuple(occupation_notes(as_of)) if "occupied" in on else (),
     )

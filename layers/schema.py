@@ -40,11 +40,21 @@ STATUS_MEANING: dict[str, str] = {
     "brigade": "upgraded to brigade level",
 }
 
+#: Whether a troop figure is a count (or a strength reported as current) or a size intended.
+STRENGTH_SCOPE: tuple[str, ...] = ("present", "planned")
+
+#: What a troop figure counts: the battle group, the battle group upgraded to a brigade, or
+#: another unit in the same host (shown apart, never as the battle group's strength).
+FORMATION: tuple[str, ...] = ("battle_group", "brigade", "other_formation")
+
+#: The compiled table's kind of source of a troop figure.
+SOURCE_KIND: tuple[str, ...] = ("nato", "government", "news", "other")
+
 #: Roles of the states on the alliance's eastern border.
 ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
 
 #: What a reinforcement sends.
-KIND: tuple[str, ...] = ("troops", "aircraft", "ships")
+KIND: tuple[str, ...] = ("troops", "aircraft", "ships", "planning")
 
 #: What was observed at a Russian build-up area.
 AREA_KIND: tuple[str, ...] = (
@@ -54,6 +64,9 @@ AREA_KIND: tuple[str, ...] = (
     "exercise",
     "garrison",
 )
+
+#: How complete a battle group's list of contributing nations is (``battlegroup_contributors``).
+CONTRIBUTOR_SCOPE: tuple[str, ...] = ("complete", "planned", "partial")
 
 #: Allowed values of every ``verified`` column.
 VERIFIED: tuple[str, ...] = ("yes", "partial")
@@ -187,10 +200,38 @@ TABLES: dict[str, Table] = {
             key=("bg_id", "date", "status", "framework_iso3", "troops_approx"),
         ),
         Table(
+            "battlegroup_strengths",
+            (
+                Column("bg_id"),
+                Column("as_of", "date"),
+                Column("in_effect_from", "day"),
+                Column("troops", "int"),
+                Column("scope", "choice", allowed=STRENGTH_SCOPE),
+                Column("formation", "choice", allowed=FORMATION),
+                Column("source_url", "urls"),
+                Column("source_title"),
+                Column("quote"),
+                Column("source_kind", "choice", allowed=SOURCE_KIND),
+                Column("note", required=False),
+                Column("verified", "verified"),
+            ),
+            key=("bg_id", "as_of", "troops", "source_url"),
+        ),
+        Table(
+            "replaced_sources",
+            (
+                Column("domain"),
+                Column("old_url", "urls"),
+                Column("source_url", "urls"),
+                Column("upgrade"),
+            ),
+            key=("old_url", "upgrade"),
+        ),
+        Table(
             "reinforcements",
             (
                 Column("id"),
-                Column("nation_iso3", "iso3"),
+                Column("nation_iso3", "iso3", required=False),  # empty: an alliance decision
                 Column("kind", "choice", allowed=KIND),
                 Column("what"),
                 Column("where_name"),
@@ -245,6 +286,36 @@ TABLES: dict[str, Table] = {
                 Column("notes", required=False),
             ),
             key=("id",),
+        ),
+        Table(
+            "battlegroup_contributors",
+            (
+                Column("bg_id"),
+                Column("host_iso3", "iso3"),
+                Column("framework_iso3", "iso3"),
+                Column("as_of", "date_range"),
+                Column("in_effect_from", "day"),
+                Column("scope", "choice", allowed=CONTRIBUTOR_SCOPE),
+                Column("contributor_iso3", "iso3"),
+                Column("troops", "int", required=False),
+                Column("source_url", "urls"),
+                Column("source_title"),
+                Column("source_kind", "choice", allowed=("nato", "government", "news", "other")),
+                Column("note", required=False),
+            ),
+            key=("bg_id", "as_of", "source_url", "contributor_iso3"),
+        ),
+        Table(
+            "statements",
+            (
+                Column("feature_id"),
+                Column("since", "date", required=False),
+                Column("until", "day", required=False),
+                Column("text"),
+                *_src(),
+                Column("basis"),
+            ),
+            key=("feature_id", "since", "text"),
         ),
         Table(
             "border_lengths",

@@ -228,7 +228,17 @@ class _LayerSpec:
 
 
 COUNTRY_FIELDS = ["name", "status", "note", "source"]
-BATTLEGROUP_FIELDS = ["host", "framework", "status", "troops", "base", "note", "source", "verified"]
+BATTLEGROUP_FIELDS = [
+    "host",
+    "framework",
+    "status",
+    "troops",
+    "contributors_text",
+    "base",
+    "note",
+    "source",
+    "verified",
+]
 
 #: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
 LAYER_SPECS = (
@@ -244,7 +254,6 @@ LAYER_SPECS = (
         "occupied",
         ("name", "label", "source_url"),
         ("Area", "Status", "Source"),
-        style="occupied",
     ),
     _LayerSpec(
         "Moscow's demand",
@@ -253,6 +262,13 @@ LAYER_SPECS = (
         ("Country", "Demand", "Source"),
         style="demand_area",
         shared=True,
+    ),
+    _LayerSpec(
+        "Your overlay",
+        "overlay",
+        ("label", "name", "attribution"),
+        ("Overlay", "Feature", "Attribution"),
+        style="overlay",
     ),
     _LayerSpec(
         "Russian build-up",
@@ -274,7 +290,17 @@ LAYER_SPECS = (
         "Battle groups",
         "battlegroups",
         tuple(BATTLEGROUP_FIELDS),
-        ("Host", "Framework nation", "Status", "Troops", "Base", "Note", "Source", "Verified"),
+        (
+            "Host",
+            "Framework nation",
+            "Status",
+            "Troops",
+            "Contributing nations",
+            "Base",
+            "Note",
+            "Source",
+            "Verified",
+        ),
         points=True,
         popup=True,
     ),

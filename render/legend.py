@@ -13,7 +13,8 @@ from layers.scene import Scene
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
 BOUNDARIES_CREDIT = (
-    "Boundaries: Natural Earth 4.1.0 (public domain), Crimea drawn as Ukrainian territory."
+    "Boundaries: Natural Earth 4.1.0 (public domain), Crimea drawn as Ukrainian territory; "
+    "occupied and breakaway areas: Natural Earth 4.0.0 (public domain), approximate."
 )
 ATTRIBUTION = f"{BOUNDARIES_CREDIT} Facts: the sources named in each tooltip."
 
@@ -21,8 +22,7 @@ ATTRIBUTION = f"{BOUNDARIES_CREDIT} Facts: the sources named in each tooltip."
 def legend_keys(scene: Scene) -> list[str]:
     """Return the legend entries this scene needs, in the style table's order."""
     present: set[str] = set(scene.countries["category"]) - {"other"}
-    if len(scene.occupied):
-        present.add("occupied")
+    present |= set(scene.occupied.get("category", []))
     if len(scene.demand_area):
         present.add("demand_area")
     present |= set(scene.battlegroups.get("status_class", []))
@@ -30,7 +30,22 @@ def legend_keys(scene: Scene) -> list[str]:
         present.add("reinforcement")
     if len(scene.buildup):
         present.add("buildup")
+    if len(scene.overlay):
+        present.add("overlay")
     return [key for key in LEGEND_TEXT if key in present]
+
+
+def legend_label(scene: Scene, key: str) -> str:
+    """Return the legend text of ``key`` (plain): the overlay's is the user's own entry."""
+    if key == "overlay" and len(scene.overlay):
+        first = scene.overlay.iloc[0]
+        return f"{first['label']} (your overlay; {first['attribution']})"
+    return LEGEND_TEXT[key]
+
+
+def layer_note_texts(scene: Scene) -> list[str]:
+    """Return the notes on what drawn layers leave out, for the legend and the PNG caption."""
+    return [note["text"] for note in scene.layer_notes]
 
 
 def _symbol(key: str) -> Markup:
@@ -63,9 +78,13 @@ def legend_html(scene: Scene) -> Markup:
     scenario = scene.scenario
     rows = Markup("").join(
         Markup('<div class="fm-legend-row">{}<span>{}</span></div>').format(
-            _symbol(key), LEGEND_TEXT[key]
+            _symbol(key), legend_label(scene, key)
         )
         for key in legend_keys(scene)
+    )
+    rows += Markup("").join(
+        Markup('<div class="fm-legend-note">{}</div>').format(text)
+        for text in layer_note_texts(scene)
     )
     badge = KINDS.get(scenario.kind, scenario.kind)
     return Markup(
@@ -93,4 +112,6 @@ LEGEND_CSS = """
 .fm-kind-proposal, .fm-kind-hypothetical, .fm-kind-demand {color: #a04000; font-weight: 600}
 .fm-legend-row {display: flex; align-items: center; gap: 6px; margin: 2px 0}
 .fm-legend-attr {color: #666; font-size: 10.5px; margin-top: 6px}
+.fm-legend-note {color: #7a2e00; font-size: 11px; margin-top: 6px; border-left: 3px solid #D55E00;
+  padding-left: 5px}
 """

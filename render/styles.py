@@ -2,7 +2,8 @@
 
 Colours are the Okabe–Ito colour-blind-safe palette; categories never differ by colour alone:
 proposed battle groups have a dashed outline, hypothetical ones a dotted outline and a hollow
-centre, and every feature's tooltip says what it is.
+centre, occupied territory a dashed outline, breakaway regions a dotted one and a lighter fill,
+the user's overlay a thick solid line; every feature's tooltip says what it is.
 """
 
 #: Polygon layers, keyed by category.
@@ -18,6 +19,19 @@ AREA_STYLES: dict[str, dict] = {
         "weight": 1.5,
         "dashArray": "4 3",
         "fillOpacity": 0.35,
+    },
+    "breakaway": {
+        "fillColor": "#D55E00",
+        "color": "#D55E00",
+        "weight": 2,
+        "dashArray": "1 4",
+        "fillOpacity": 0.15,
+    },
+    "overlay": {
+        "fillColor": "#009E73",
+        "color": "#009E73",
+        "weight": 3,
+        "fillOpacity": 0.12,
     },
     "demand_area": {
         "fillColor": "#000000",
@@ -75,13 +89,15 @@ LEGEND_TEXT: dict[str, str] = {
     "russia": "Russia (incl. Kaliningrad)",
     "belarus": "Belarus, Russia's ally",
     "partner": "NATO partner bordering the flank (not a member)",
-    "occupied": "Crimea: occupied by Russia since 2014-03-18 (annexation not recognised)",
+    "occupied": "Occupied by Russia (dashed outline; each area's dates in its tooltip)",
+    "breakaway": "Breakaway region with Russian troops (dotted outline)",
     "demand_area": "Area of Moscow's demand (a demand, not a posture)",
     "existing": "Battle group: existing",
     "proposed": "Battle group: PROPOSED (dashed outline)",
     "hypothetical": "Battle group: HYPOTHETICAL (dotted outline)",
-    "reinforcement": "UK/US reinforcement, early 2022 (where the source names the place)",
+    "reinforcement": "Allied reinforcement, early 2022 (where the source names the place)",
     "buildup": "Russian build-up location (where the source names the place)",
+    "overlay": "Your overlay",
 }
 
 #: The sea behind the countries when no web basemap is chosen.

@@ -263,7 +263,7 @@ def main() -> None:
     compute_time, _ = best_of(lambda: (clear_cache(), border_pairs()), repeat=3)
     cold_switch, warm_switch, round_trip = switch_times()
     try:
-        from render.export import to_png
+        from render.export_png import to_png
 
         to_png(scene)
         png_time, _ = best_of(lambda: to_png(scene), repeat=3)

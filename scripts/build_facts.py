@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import facts_strengths
+from facts_upgrades import REPLACED_COLUMNS, improve, read_upgrades, replaced_rows, swap_urls
 
 from geo.dates import period_start
 
@@ -28,8 +32,10 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "facts"
 DEFAULT_OUT = REPO / "data" / "facts"
 
-SEED_URL = "https://archyde.com/?p=2516635"
 LSM_MARK = "eng.lsm.lv"
+#: The Reuters report of 2022-02-15 that the seed copies, in Reuters' words (via Metro US): it
+#: replaces the seed's copy (archyde.com), which source_upgrades.csv replaced.
+REUTERS_2022_02_15 = "https://www.metro.us/nato-to-consider-new/"
 SEP = " | "
 
 
@@ -99,12 +105,15 @@ def check_date(value: str, where: str) -> str:
 class Evidence:
     """A piece of source text an event rests on: ``text`` must occur in ``where``.
 
-    ``where`` is ``"seed"``, ``"readme"`` (the compiled tables' README, whitespace collapsed)
-    or ``"<file>:<row id>:<column>"``.
+    ``where`` is ``"seed"``, ``"readme"`` (the compiled tables' README, whitespace collapsed),
+    ``"<file>:<row id>:<column>"`` of a compiled table, or ``"read"``: a quote from the page
+    ``url`` (one of the event's sources), read when the event was added; it cannot be checked
+    offline, so it is kept with the event as the record of what the page says.
     """
 
     where: str
     text: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,304 +133,85 @@ class Event:
     placement_note: str = ""
 
 
+EVENTS_FILE = REPO / "scripts" / "facts_src" / "battlegroup_events.yaml"
+
+
 def _bg(col: str, bg: str) -> str:
     return f"battlegroups.csv:{bg}:{col}"
 
 
-def _dep(row: str, col: str) -> str:
-    return f"deployments_2022.csv:{row}:{col}"
+_EVENT_KEYS = {
+    "bg_id",
+    "date",
+    "in_effect_from",
+    "status",
+    "framework_iso3",
+    "event",
+    "source_url",
+    "verified",
+    "troops_approx",
+    "troops_as_of",
+    "evidence",
+    "placement_note",
+}
 
 
-def define_events(bgs: dict[str, dict[str, str]], deps: dict[str, dict[str, str]]) -> list[Event]:
-    """Return the status events, in the order they happened per battle group."""
-    src = {k: row["source_url"] for k, row in bgs.items()}
-    landcom = "lc.nato.int"
-    return [
-        Event(
-            "bg_est",
-            "2017-04",
-            "established",
-            "GBR",
-            "UK-led battle group established: began rotating personnel in April 2017 (LANDCOM)",
-            pick_urls(src["bg_est"], landcom),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_est"), "began rotating personnel April 2017 (LANDCOM)"),
-                Evidence(_bg("framework_iso3", "bg_est"), "GBR"),
-            ),
-        ),
-        Event(
-            "bg_lva",
-            "2017-06-19",
-            "established",
-            "CAN",
-            "Canadian-led battle group: official stand-up ceremony at Camp Ādaži (Latvian MoD)",
-            pick_urls(src["bg_lva"], "node/306/nato-capabilities"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_lva"),
-                    "Official stand-up ceremony at Camp Ādaži 2017-06-19 (Latvian MoD)",
-                ),
-                Evidence(_bg("established", "bg_lva"), "2017-06-19"),
-            ),
-        ),
-        Event(
-            "bg_lva",
-            "2024-07-03",
-            "brigade",
-            "CAN",
-            "Upgraded to NATO Multinational Brigade Latvia: launch ceremony at Ādaži; "
-            "more than 3,500 troops (Latvian MoD, 2024-06-28)",
-            pick_urls(src["bg_lva"], "upgraded-brigade-level"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_lva"),
-                    "launch ceremony 2024-07-03 at Ādaži, >3,500 troops (Latvian MoD 2024-06-28)",
-                ),
-            ),
-            troops_approx=3500,
-            troops_as_of="2024-06-28",
-        ),
-        Event(
-            "bg_ltu",
-            "2017-03",
-            "established",
-            "DEU",
-            "German-led battle group: advance party in Lithuania from March 2017 (LANDCOM); "
-            "dated by first troops in theatre, as for Estonia and Poland",
-            pick_urls(src["bg_ltu"], landcom),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_ltu"), "advance party from March 2017 (LANDCOM)"),
-                Evidence(_bg("framework_iso3", "bg_ltu"), "DEU"),
-            ),
-        ),
-        Event(
-            "bg_ltu",
-            "2025-04-01",
-            "brigade",
-            "DEU",
-            "Germany's Panzerbrigade 45 established near Vilnius (base Rūdninkai); the eFP "
-            "battle group is to be subordinated to it. Secondary source only; Bundeswehr "
-            "original not read",
-            pick_urls(src["bg_ltu"], "moderngreatgame.watch"),
-            "partial",
-            (
-                Evidence(
-                    _bg("notes", "bg_ltu"),
-                    "Panzerbrigade 45 (45th Tank Brigade) established 2025-04-01",
-                ),
-                Evidence(_bg("notes", "bg_ltu"), "Bundeswehr original NOT read"),
-            ),
-        ),
-        Event(
-            "bg_pol",
-            "2017-04",
-            "established",
-            "USA",
-            "US-led battle group near Orzysz: first troops April 2017 (LANDCOM)",
-            pick_urls(src["bg_pol"], landcom),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_pol"), "first troops April 2017 (LANDCOM)"),
-                Evidence(_bg("framework_iso3", "bg_pol"), "USA"),
-            ),
-        ),
-        Event(
-            "bg_rou",
-            "2022-01-19",
-            "offered_lead",
-            "FRA",
-            "Macron: France ready to lead an enhanced forward presence mission in Romania",
-            deps["fra_rou_offer"]["source_url"],
-            deps["fra_rou_offer"]["verified"],
-            (
-                Evidence(_dep("fra_rou_offer", "announced_date"), "2022-01-19"),
-                Evidence(
-                    _bg("notes", "bg_rou"),
-                    "Macron offered to lead an eFP mission in Romania on 2022-01-19",
-                ),
-            ),
-        ),
-        Event(
-            "bg_rou",
-            "2022-02",
-            "proposed",
-            "FRA",
-            "Reuters: NATO defence ministers weigh battle groups of about 1,000 troops each for "
-            "Bulgaria and Romania; France offered to lead in Romania (troop figure = planned size)",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "combat groups of about 1,000 troops each for Bulgaria, Romania"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "France and Bulgaria have already offered to lead combat groups"),
-                Evidence(_bg("status_2022_02", "bg_rou"), "proposed"),
-            ),
-            troops_approx=1000,
-            troops_as_of="2022-02",
-        ),
-        Event(
-            "bg_rou",
-            "2022-05",
-            "established",
-            "FRA",
-            'French-led battle group at Cincu: "established starting in May" 2022 (Romanian MoD)',
-            pick_urls(src["bg_rou"], "polspy.org", "stiripesurse.ro"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_rou"),
-                    'Romanian MoD: battle group "established starting in May" 2022',
-                ),
-                Evidence(_bg("established", "bg_rou"), "2022-05"),
-            ),
-        ),
-        Event(
-            "bg_bgr",
-            "2022-02",
-            "offered_lead",
-            "BGR",
-            "Bulgaria offered to lead a NATO battle group on its own territory "
-            "(Reuters, mid-February 2022; day of the offer not found)",
-            deps["bgr_offer"]["source_url"],
-            deps["bgr_offer"]["verified"],
-            (
-                Evidence(_dep("bgr_offer", "announced_date"), "2022-02"),
-                Evidence(_dep("bgr_offer", "what"), "Bulgaria offered to lead"),
-            ),
-        ),
-        Event(
-            "bg_bgr",
-            "2022-02",
-            "proposed",
-            "BGR",
-            "Reuters: NATO defence ministers weigh battle groups of about 1,000 troops each for "
-            "Bulgaria and Romania; Bulgaria offered to lead its own (troop figure = planned size)",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "combat groups of about 1,000 troops each for Bulgaria, Romania"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "France and Bulgaria have already offered to lead combat groups"),
-                Evidence(_bg("status_2022_02", "bg_bgr"), "proposed"),
-            ),
-            troops_approx=1000,
-            troops_as_of="2022-02",
-        ),
-        Event(
-            "bg_bgr",
-            "2022-03-01",
-            "established",
-            "BGR",
-            'Battle group "constituted March 1, 2022" with Bulgaria as host and framework nation '
-            "(JFC Naples)",
-            pick_urls(src["bg_bgr"], "jfcnaples.nato.int"),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_bgr"), 'battle group "constituted March 1, 2022"'),
-                Evidence(_bg("notes", "bg_bgr"), "Bulgaria initially host AND framework nation"),
-            ),
-        ),
-        Event(
-            "bg_bgr",
-            "2022-10-17",
-            "established",
-            "ITA",
-            "Italy became framework nation (JFC Naples); Full Operational Capability 2022-12-14",
-            pick_urls(src["bg_bgr"], "jfcnaples.nato.int", "decode39.com"),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_bgr"), "Italy became framework nation on 2022-10-17"),
-                Evidence(_bg("notes", "bg_bgr"), "Full Operational Capability 2022-12-14"),
-                Evidence(_bg("framework_nation", "bg_bgr"), "Italy (from 2022-10-17)"),
-            ),
-        ),
-        Event(
-            "bg_svk",
-            "2022-02",
-            "considered",
-            "",
-            "Reuters: a battle group possibly for Slovakia, which hesitated, afraid of provoking "
-            "Russia",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "Hungary and Slovakia are hesitating"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "and possibly for Slovakia and Hungary"),
-                Evidence(_bg("status_2022_02", "bg_svk"), "considered"),
-            ),
-        ),
-        Event(
-            "bg_svk",
-            "2022-03",
-            "established",
-            "CZE",
-            'Czech-led battle group "established last March", i.e. March 2022 (Radio Prague)',
-            pick_urls(src["bg_svk"], "english.radio.cz"),
-            "yes",
-            (
-                Evidence(
-                    _bg("notes", "bg_svk"),
-                    'Radio Prague: mission "established last March" (i.e. March 2022)',
-                ),
-                Evidence(_bg("framework_nation", "bg_svk"), "Czechia (2022 to 2024-06-30)"),
-            ),
-        ),
-        Event(
-            "bg_svk",
-            "2024-07-01",
-            "established",
-            "ESP",
-            "Spain took over leadership of the battle group at Lešť (JFC Brunssum)",
-            pick_urls(src["bg_svk"], "jfcbs.nato.int"),
-            "yes",
-            (
-                Evidence(_bg("notes", "bg_svk"), "Spain took over 2024-07-01 at Lešť"),
-                Evidence(_bg("framework_nation", "bg_svk"), "Spain (from 2024-07-01)"),
-            ),
-        ),
-        Event(
-            "bg_hun",
-            "2022-02",
-            "considered",
-            "",
-            "Reuters: a battle group possibly for Hungary, which hesitated, afraid of provoking "
-            "Russia",
-            SEED_URL,
-            "yes",
-            (
-                Evidence("seed", "Hungary and Slovakia are hesitating"),
-                Evidence("readme", "a Reuters report from mid-February 2022"),
-                Evidence("seed", "and possibly for Slovakia and Hungary"),
-                Evidence(_bg("status_2022_02", "bg_hun"), "considered"),
-            ),
-        ),
-        Event(
-            "bg_hun",
-            "2022",
-            "established",
-            "HUN",
-            "Hungarian-led battle group based in Tata (sources give the year only); NATO approved "
-            "the four new battle groups on 2022-03-24",
-            pick_urls(src["bg_hun"], "jfcbs.nato.int", "kurier.plus", "novinite.com"),
-            "yes",
-            (
-                Evidence(_bg("established", "bg_hun"), "2022"),
-                Evidence(_bg("decided", "bg_hun"), "2022-03-24"),
-                Evidence(_bg("notes", "bg_hun"), 'Hungarian-led ("based in Tata"'),
-            ),
-            in_effect_from="2022-03-24",
-            placement_note=(
-                "the source gives only the year 2022, whose first day would fall before the "
-                "February 2022 'considered' status it replaces; it is applied from 2022-03-24, the "
-                "day NATO approved the battle group (battlegroups.csv `decided`)"
-            ),
-        ),
-    ]
+def load_events(path: Path = EVENTS_FILE) -> list[Event]:
+    """Read the dated status events from their data file (one mapping per event).
+
+    Every event names its source URLs and the text it rests on (``evidence``); dates are
+    read as text, so ``2022`` and ``2022-02`` keep their precision.
+    """
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise BuildError(f"{path.name}: not valid YAML ({err})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
+        raise BuildError(f"{path.name}: expected a mapping with an 'events' list")
+    out = []
+    for number, item in enumerate(doc["events"], start=1):
+        where = f"{path.name}: event {number}"
+        if not isinstance(item, dict):
+            raise BuildError(f"{where}: expected a mapping")
+        unknown = set(item) - _EVENT_KEYS
+        if unknown:
+            raise BuildError(f"{where}: unknown keys {sorted(unknown)}")
+        missing = {"bg_id", "date", "status", "event", "source_url", "verified", "evidence"}
+        missing -= set(item)
+        if missing:
+            raise BuildError(f"{where}: missing {sorted(missing)}")
+        sources = item["source_url"]
+        if not isinstance(sources, list) or not sources:
+            raise BuildError(f"{where}: source_url must be a non-empty list of URLs")
+        evidence = []
+        for ev in item["evidence"] or []:
+            if set(ev) - {"where", "text", "url"} or "where" not in ev or "text" not in ev:
+                raise BuildError(f"{where}: evidence needs 'where' and 'text' (and 'url' if read)")
+            if ev["where"] == "read" and ev.get("url") not in sources:
+                raise BuildError(f"{where}: evidence read at {ev.get('url')!r}, not a source")
+            evidence.append(Evidence(str(ev["where"]), str(ev["text"]), str(ev.get("url", ""))))
+        if not evidence:
+            raise BuildError(f"{where}: no evidence")
+        troops = item.get("troops_approx")
+        out.append(
+            Event(
+                bg_id=str(item["bg_id"]),
+                date=str(item["date"]),
+                status=str(item["status"]),
+                framework_iso3=str(item.get("framework_iso3") or ""),
+                event=str(item["event"]),
+                source_url=SEP.join(str(u) for u in sources),
+                verified=str(item["verified"]),
+                evidence=tuple(evidence),
+                troops_approx=None if troops is None else int(troops),
+                troops_as_of=str(item.get("troops_as_of") or ""),
+                in_effect_from=str(item.get("in_effect_from") or ""),
+                placement_note=str(item.get("placement_note") or ""),
+            )
+        )
+    return out
 
 
 def troop_events(bgs: dict[str, dict[str, str]]) -> list[Event]:
@@ -453,10 +243,14 @@ def troop_events(bgs: dict[str, dict[str, str]]) -> list[Event]:
 
 def check_evidence(ev: Event, tables: dict, seed: str) -> None:
     for item in ev.evidence:
+        if item.where == "read":
+            continue
         if item.where == "seed":
             haystack = seed
         elif item.where == "readme":
             haystack = tables["README.md"]
+        elif item.where == "claims_checked.md":
+            haystack = tables["claims_checked.md"]
         else:
             fname, row_id, col = item.where.split(":")
             haystack = tables[fname][row_id][col]
@@ -584,6 +378,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     log: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     out.mkdir(parents=True, exist_ok=True)
+    upgrades = read_upgrades(source)
 
     def emit(name: str, columns: list[str], rows: list[dict[str, object]]) -> None:
         write_csv(out / name, columns, rows)
@@ -591,12 +386,13 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
     # members.csv
     members = shipped(read_csv(source / "nato_members.csv"), "nato_members.csv", dropped)
+    members = improve(upgrades, "nato_members.csv", members)
     if len(members) != 32:
         raise BuildError(f"nato_members.csv: {len(members)} rows, expected 32")
     for row in members:
         check_date(row["accession_date"], "nato_members.csv")
     emit("members.csv", MEMBERS, members)
-    log["members.csv"] = ["Copied row for row; columns unchanged."]
+    log["members.csv"] = ["Copied row for row; columns unchanged; sources upgraded as listed."]
 
     # border_states.csv
     border = []
@@ -620,7 +416,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     bgs = by_id(bg_rows)
     deps_rows = read_csv(source / "deployments_2022.csv")
     deps = by_id(deps_rows)
-    emit("battlegroups.csv", BATTLEGROUPS, bg_rows)
+    emit("battlegroups.csv", BATTLEGROUPS, improve(upgrades, "battlegroups.csv", bg_rows))
     log["battlegroups.csv"] = [
         "One row per battle group with its static facts; `notes`, `decided`, coordinates and "
         "`source_url` verbatim. `decided` is free text (`2016 (Warsaw Summit)` or an ISO date) "
@@ -632,10 +428,17 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "date (secondary source).",
     ]
 
-    status_events = define_events(bgs, deps)
+    status_events = load_events()
     all_events = status_events + troop_events(bgs)
     readme = " ".join((source / "README.md").read_text(encoding="utf-8").split())
-    tables = {"battlegroups.csv": bgs, "deployments_2022.csv": deps, "README.md": readme}
+    claims = " ".join((source / "claims_checked.md").read_text(encoding="utf-8").split())
+    tables = {
+        "battlegroups.csv": bgs,
+        "deployments_2022.csv": deps,
+        "README.md": readme,
+        "claims_checked.md": claims,
+        "source_upgrades.csv": {r["row_key"]: r for r in upgrades.rows},
+    }
     for ev in all_events:
         check_evidence(ev, tables, seed)
         check_date(ev.date, "events")
@@ -645,8 +448,44 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     emit("battlegroup_events.csv", EVENTS, events)
     log["battlegroup_events.csv"] = _events_log(status_events, events)
 
+    # battlegroup_strengths.csv
+    strengths, strength_log = facts_strengths.derive(
+        read_csv(source / "battlegroup_strengths.csv"), bgs
+    )
+    for row in strengths:
+        check_date(str(row["as_of"]), "battlegroup_strengths.csv")
+    figures = {(r["bg_id"], r["as_of"], r["troops"]) for r in strengths}
+    for ev in all_events:
+        if ev.troops_approx is not None and (
+            (ev.bg_id, ev.troops_as_of, ev.troops_approx) not in figures
+        ):
+            raise BuildError(
+                f"{ev.bg_id} {ev.date}: troop figure {ev.troops_approx} ({ev.troops_as_of}) is "
+                "not in battlegroup_strengths.csv"
+            )
+    emit("battlegroup_strengths.csv", facts_strengths.COLUMNS, strengths)
+    log["battlegroup_strengths.csv"] = [
+        "One row per sourced troop figure of one battle group, with the compiled row's source "
+        "URL, title, quote, `source_kind` and `note` (scripts/facts_src/"
+        "battlegroup_strengths.yaml says how each row is read).",
+        "`scope` is `present` (a count or a strength reported as current) or `planned` (a size "
+        "announced or intended). `formation` is `battle_group`, `brigade` (the battle group "
+        "upgraded: Latvia from 2024-07-03) or `other_formation` (another unit in the host: "
+        "Germany's Panzerbrigade 45 in Lithuania, shown apart, never as the battle group's "
+        "strength).",
+        "`in_effect_from` is the first day the map shows the figure: the day given, or the LAST "
+        "day of a month or year (a figure reported in 'March 2017' is shown from 2017-03-31), "
+        "so a map never shows a figure before it was reported. A battle group's strength on a "
+        "date is the latest figure in effect (`layers.strengths`).",
+        "Every troop figure in battlegroup_events.csv is also a row here (the build checks it).",
+        *strength_log,
+    ]
+
     # reinforcements.csv
-    reinf = shipped(deps_rows, "deployments_2022.csv", dropped)
+    improved = improve(upgrades, "deployments_2022.csv", deps_rows)
+    reinf = shipped(improved, "deployments_2022.csv", dropped)
+    others, others_log = other_allies_rows()
+    reinf += others
     for row in reinf:
         row["nation_iso3"] = row.pop("nation")
         check_date(row["announced_date"], "deployments_2022.csv")
@@ -654,6 +493,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
             raise BuildError(f"deployments_2022.csv {row['id']}: only one of lat/lon")
     emit("reinforcements.csv", REINFORCEMENTS, reinf)
     log["reinforcements.csv"] = [
+        *others_log,
         "From deployments_2022.csv: `nation` renamed `nation_iso3`; everything else verbatim.",
         "Empty `lat`/`lon` stay empty: those rows (ships, regions, offers, unnamed locations) "
         "have no sourced point and are listed, never plotted or geolocated.",
@@ -668,6 +508,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
     # buildup_estimates.csv
     estimates = shipped(read_csv(source / "russian_buildup.csv"), "russian_buildup.csv", dropped)
+    estimates = improve(upgrades, "russian_buildup.csv", estimates)
     est_out = []
     for row in estimates:
         check_date(row["date"], "russian_buildup.csv")
@@ -695,6 +536,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 
     # buildup_areas.csv
     areas = shipped(read_csv(source / "buildup_areas.csv"), "buildup_areas.csv", dropped)
+    areas = improve(upgrades, "buildup_areas.csv", areas)
     area_log = [
         "Empty `lat`/`lon` stay empty (no sourced coordinate): those areas are listed, not "
         "plotted. Points stand for the named town, not the training area or camp; see "
@@ -752,37 +594,271 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "pair was checked against both countries' Factbook pages and agrees.",
     ]
 
+    contributors, log["battlegroup_contributors.csv"] = contributor_rows(source)
+    emit("battlegroup_contributors.csv", CONTRIBUTORS, contributors)
+    statements, log["statements.csv"] = statement_rows(source, REUTERS_2022_02_15)
+    for row in statements:  # the members' sources as upgraded in members.csv
+        row["source_url"] = swap_urls(upgrades, "nato_members.csv", str(row["source_url"]))
+    log["statements.csv"].append(
+        "Member sources in `source_url` are those of members.csv, after the source upgrades."
+    )
+    emit("statements.csv", STATEMENTS, statements)
+
+    # replaced_sources.csv
+    emit("replaced_sources.csv", REPLACED_COLUMNS, replaced_rows(upgrades))
+    log["replaced_sources.csv"] = [
+        "The web sites that source_upgrades.csv replaced with better sources, one row per old "
+        "URL, with its replacement (`source_url`): no shipped row may cite them (tests check "
+        "data/facts, data/scenarios and the exports).",
+        "Not listed: sites an upgrade replaced for one row only and that stay first-rate "
+        "elsewhere (scripts/facts_src/source_upgrades.yaml `kept_domains`: "
+        + ", ".join(sorted(upgrades.rules["kept_domains"]))
+        + "), and copies for which nothing better was found (their rows keep them, marked as "
+        "copies).",
+    ]
+
+    shipped_as = {
+        "nato_members.csv": "members.csv",
+        "battlegroups.csv": "battlegroups.csv",
+        "deployments_2022.csv": "reinforcements.csv",
+        "russian_buildup.csv": "buildup_estimates.csv",
+        "buildup_areas.csv": "buildup_areas.csv",
+    }
+    for compiled, lines in upgrades.log.items():
+        if lines:
+            log[shipped_as[compiled]] += [
+                "Sources upgraded and fields corrected (scripts/facts_src/source_upgrades.yaml, "
+                "from ../shared/facts/source_upgrades.csv and claims_checked.md):",
+                *lines,
+            ]
     (out / "README.md").write_text(_readme(log, counts, dropped), encoding="utf-8")
     return counts
 
 
+# -- issue 15: contributors, dated statements, other allies' reinforcements --------------------
+# Self-contained: each function reads the compiled tables (and the editorial tables in
+# scripts/facts_added/, which say how a note is split or a roster judged) and returns rows.
+
+ADDED = Path(__file__).resolve().parent / "facts_added"
+CONTRIBUTORS = [
+    "bg_id",
+    "host_iso3",
+    "framework_iso3",
+    "as_of",
+    "in_effect_from",
+    "scope",
+    "contributor_iso3",
+    "troops",
+    "source_url",
+    "source_title",
+    "source_kind",
+    "note",
+]
+STATEMENTS = ["feature_id", "since", "until", "text", "source_url", "verified", "basis"]
+_MEMBER_ITEM = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z]+)*) \(([\d,]+)(?: km)?\)")
+
+
+def period_end(value: str) -> str:
+    """Return the last day of a YYYY, YYYY-MM or YYYY-MM-DD date, as YYYY-MM-DD."""
+    start = period_start(value)
+    if len(value) == 10:
+        return start.isoformat()
+    if len(value) == 4:
+        return f"{value}-12-31"
+    nxt = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return (nxt - dt.timedelta(days=1)).isoformat()
+
+
+def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
+    """Return battlegroup_contributors.csv rows and the README lines that explain them.
+
+    A snapshot is the set of rows with one host, date and source. It counts from the LAST day of
+    its period (a roster dated only "2022" may describe December), a range from the last day of
+    its start. ``scope`` is ``planned`` where the compiled note says so, ``partial`` where
+    scripts/facts_added/contributor_scopes.csv judges the list incomplete, else ``complete``.
+    """
+    bgs = {r["host_iso3"]: r["id"] for r in read_csv(source / "battlegroups.csv")}
+    rows = read_csv(source / "battlegroup_contributors.csv")
+    judged = read_csv(ADDED / "contributor_scopes.csv")
+    used = [0] * len(judged)
+    out: list[dict[str, object]] = []
+    for row in rows:
+        host, as_of = row["host_iso3"], row["as_of"]
+        if host not in bgs:
+            raise BuildError(f"battlegroup_contributors.csv: unknown host {host}")
+        start = as_of.split("/")[0]
+        check_date(start, "battlegroup_contributors.csv")
+        scope = "planned" if re.search(r"\bPLANNED\b|^Planned", row["note"]) else "complete"
+        for i, j in enumerate(judged):
+            if (j["host_iso3"], j["as_of"]) == (host, as_of) and j["url_contains"] in row[
+                "source_url"
+            ]:
+                scope, used[i] = j["scope"], used[i] + 1
+        if row["troops"] and not row["troops"].isdigit():
+            raise BuildError(f"battlegroup_contributors.csv: troops {row['troops']!r}")
+        out.append(
+            {
+                "bg_id": bgs[host],
+                "host_iso3": host,
+                "framework_iso3": row["framework_iso3"],
+                "as_of": as_of,
+                "in_effect_from": period_end(start),
+                "scope": scope,
+                "contributor_iso3": row["contributor_iso3"],
+                "troops": row["troops"],
+                "source_url": row["source_url"],
+                "source_title": row["source_title"],
+                "source_kind": row["source_kind"],
+                "note": row["note"],
+            }
+        )
+    stale = [j for j, n in zip(judged, used, strict=True) if not n]
+    if stale:
+        raise BuildError(f"contributor_scopes.csv: no snapshot for {stale[0]}")
+    log = [
+        "One row per contributing nation per snapshot, from the compiled "
+        "battlegroup_contributors.csv (host and framework nations are not contributors). "
+        "Added `bg_id` (by host), `in_effect_from` and `scope`; the compiled `quote` column is "
+        "not shipped (the quotes stay in the compiled table with their URLs).",
+        "`in_effect_from` is the LAST day of the snapshot's period: a roster dated only by year "
+        "or month may describe its last day (the undated 2022 lists name North Macedonia, which "
+        "joined in July), so a map shows it only once the whole period has passed. A range "
+        "`start/end` counts from the last day of `start`.",
+        "`scope`: `planned` where the compiled note says PLANNED or Planned (pledges, cabinet "
+        "decisions); `partial` where scripts/facts_added/contributor_scopes.csv names the "
+        'snapshot with a reason (one nation\'s own contribution, "such as", a cut-off copy); '
+        "else `complete` (the source's list as read).",
+        "On a date, each battle group shows its latest snapshot that is not partial; only if "
+        "there is none, its latest partial one (layers/contributors.py).",
+    ]
+    return out, log
+
+
+def statement_rows(source: Path, seed_url: str) -> tuple[list[dict[str, object]], list[str]]:
+    """Return statements.csv: the border states' notes split into dated statements.
+
+    scripts/facts_added/statements.csv gives each statement with the text it rests on
+    (``evidence``, which must occur in the compiled note) and the date it holds from. ``since``
+    ``members`` expands the note's list of NATO neighbours into one statement per span of
+    membership, so no map calls a state a member before it joined.
+    """
+    notes = {
+        ("RUS-KGD" if r["role"] == "russia_exclave" else r["iso3"]): r
+        for r in read_csv(source / "border_states.csv")
+    }
+    members = {r["name"]: r for r in read_csv(source / "nato_members.csv")}
+    out: list[dict[str, object]] = []
+    for spec in read_csv(ADDED / "statements.csv"):
+        row = notes[spec["feature_id"]]
+        if spec["evidence"] not in row["notes"]:
+            raise BuildError(f"statements.csv: {spec['evidence']!r} not in {spec['feature_id']}")
+        url = {"": row["source_url"], "seed": seed_url}.get(spec["source_url"], spec["source_url"])
+        base = {
+            "feature_id": spec["feature_id"],
+            "until": "",
+            "source_url": url,
+            "verified": "yes",
+            "basis": spec["basis"],
+        }
+        if spec["since"] != "members":
+            check_date(spec["since"], "statements.csv")
+            out.append({**base, "since": spec["since"], "text": spec["text"]})
+            continue
+        items = _MEMBER_ITEM.findall(spec["evidence"])
+        joined = sorted({members[name]["accession_date"] for name, _ in items})
+        for i, day in enumerate(joined):
+            listed = [
+                f"{name} ({km} km)" if n == 0 else f"{name} ({km})"
+                for n, (name, km) in enumerate(
+                    (name, km) for name, km in items if members[name]["accession_date"] <= day
+                )
+            ]
+            until = ""
+            if i + 1 < len(joined):
+                until = (period_start(joined[i + 1]) - dt.timedelta(days=1)).isoformat()
+            sources = SEP.join(
+                dict.fromkeys(
+                    [url]
+                    + [
+                        members[name]["source_url"]
+                        for name, _ in items
+                        if members[name]["accession_date"] <= day
+                    ]
+                )
+            )
+            out.append(
+                {
+                    **base,
+                    "since": day,
+                    "until": until,
+                    "text": spec["text"].format(members=", ".join(listed)),
+                    "source_url": sources,
+                }
+            )
+    log = [
+        "The `notes` of border_states.csv split into statements, each with the date it holds "
+        "from (`since`; empty for undated geography and standing status) and, where it stops "
+        "holding, the last day (`until`). A view shows a statement only from `since` on, so a "
+        "map of 2017 does not speak of 2022. The split, the evidence each text rests on (checked "
+        "against the compiled note) and why each date was chosen (`basis`) are in "
+        "scripts/facts_added/statements.csv.",
+        'Russia\'s "Land borders with NATO members ..." becomes one statement per span of '
+        "membership: a neighbour is called a member from its accession date (members.csv) on, "
+        "e.g. Finland from 2023-04-04.",
+        "Texts are the compiled notes' words, lightly edited: an attribution such as "
+        '"(The National, 2023)" or "(Factbook 2025)" moved to the source or the basis, the '
+        "Factbook edition kept where it dates a figure.",
+    ]
+    return out, log
+
+
+def other_allies_rows() -> tuple[list[dict[str, str]], list[str]]:
+    """Return the other allies' reinforcements and the planning step of early 2022.
+
+    Read and quoted by hand (scripts/facts_added/reinforcements_2022.csv): NATO's statement of
+    2022-01-24 as carried by wire services, national ministries, and the defence ministers'
+    decision of 2022-02-16. Only a row with a coordinate read from a source is plotted.
+    """
+    rows = read_csv(ADDED / "reinforcements_2022.csv")
+    for row in rows:
+        check_date(row["announced_date"], "reinforcements_2022.csv")
+        if not row["notes"] or not row["source_url"]:
+            raise BuildError(f"reinforcements_2022.csv {row['id']}: no quote or source")
+    log = [
+        "Added from scripts/facts_added/reinforcements_2022.csv: other allies' reinforcements "
+        "of January-February 2022 (Denmark, Spain, the Netherlands) and the NATO defence "
+        "ministers' planning step of 2022-02-16 (`kind` `planning`, no nation). Each row quotes "
+        "its sources in `notes`; dated by the first sourced day of the announcement. Only the "
+        "Danish F-16s are plotted (Šiauliai air base, a Wikipedia infobox read via mirrors); "
+        "no coordinate of Graf Ignatievo was read, so the Spanish Eurofighters are listed only.",
+    ]
+    return rows, log
+
+
 def _events_log(status_events: list[Event], rows: list[dict[str, object]]) -> list[str]:
     lines = [
-        "Derived by scripts/build_facts.py, one row per change, only from sourced statements: "
-        "battlegroups.csv columns and notes, deployments_2022.csv (the French and Bulgarian "
-        "offers) and the seed report (a copy of the mid-February 2022 Reuters report, cited as "
-        f"{SEED_URL}). The script checks that each quoted statement is still in its source.",
+        "Read from scripts/facts_src/battlegroup_events.yaml (one entry per change, each with "
+        "its source URLs and the text it rests on) plus one row per battle group for NATO's "
+        "figures of 2022-06-28 (battlegroups.csv `troops_approx`, via LSM). The build checks "
+        "that each quoted statement is still in its compiled source (battlegroups.csv, "
+        "deployments_2022.csv, claims_checked.md, source_upgrades.csv, the seed report); quotes "
+        "from pages read for this build (`read`) are kept with the event.",
         "`date` keeps the source's precision (YYYY, YYYY-MM or YYYY-MM-DD). `in_effect_from` is "
         "the day the map applies the event: the first day of `date`'s period (geo.dates."
-        "period_start), except where noted below. `battlegroups(as_of)` replays the rows in "
+        "period_start), except where noted below; each month- or year-dated event says below "
+        "why its first day is not before the event. `battlegroups(as_of)` replays the rows in "
         "(`in_effect_from`, file order).",
-        "Troop figures: the NATO press-office figures of 2022-06-28 (battlegroups.csv "
-        "`troops_approx`, via LSM) are one row per battle group dated 2022-06-28 that carries the "
-        "status and framework nation in force that day (only troops change). The 1,000 on the "
-        'February 2022 `proposed` rows is the planned size the seed reports ("about 1,000 '
-        'troops each"), not a count. Latvia\'s brigade row carries "more than 3,500" as 3500 '
-        "(Latvian MoD, 2024-06-28). A troop figure is shown only when both `in_effect_from` and "
-        "`troops_as_of` are on or before the map date.",
-        "`verified` is the flag of the statement the event rests on: `partial` for Bulgaria's "
-        "offer (day not found) and Panzerbrigade 45 (secondary source). bg_ltu's other events "
-        "are `yes`: the compiled table marks that row `partial` only for Panzerbrigade 45.",
-        "Judgements: Lithuania's `established` uses March 2017, the LANDCOM advance party, i.e. "
-        "first troops in theatre, as Estonia (began rotating personnel April 2017) and Poland "
-        "(first troops April 2017); the compiled `established` column says only 2017. Bulgaria's "
-        "February 2022 status is `proposed` (compiled `status_2022_02` and the seed: ministers "
-        "weighed battle groups for Bulgaria and Romania, both with an offer to lead), preceded "
-        "by the `offered_lead` row. Romania's May 2022 event cites both candidate URLs of the "
-        "compiled row for the Romanian MoD statement (the table does not say which one).",
+        "Troop figures here are a record of the events; the map reads every figure from "
+        "battlegroup_strengths.csv, which holds each of them too (the build checks it). The "
+        "1,000 on the `proposed` rows of 2022-02-15 is the planned size Reuters reported, not a "
+        'count; Latvia\'s brigade row carries "more than 3,500", a planned size, as 3500.',
+        "`verified` is the flag of the statement the event rests on.",
+        "Judgements: Lithuania's battle group is dated by its welcome ceremony at Rukla "
+        '(2017-02-07; first troops from 2017-01-25), not by NATO LANDCOM\'s "March 2017", '
+        "which the German and Lithuanian governments contradict. Germany's Panzerbrigade 45 "
+        "(2025-04-01) is a different formation, not a status of the battle group. Bulgaria's "
+        "February 2022 status is `proposed` (compiled `status_2022_02` and the Reuters report), "
+        "preceded by the `offered_lead` row of 2022-02-02.",
     ]
     for ev in status_events:
         if ev.placement_note:
@@ -826,12 +902,19 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "members.csv": "nato_members.csv",
         "border_states.csv": "border_states.csv",
         "battlegroups.csv": "battlegroups.csv",
-        "battlegroup_events.csv": "battlegroups.csv, deployments_2022.csv, seed report",
-        "reinforcements.csv": "deployments_2022.csv",
+        "battlegroup_events.csv": "scripts/facts_src/battlegroup_events.yaml (checked against "
+        "battlegroups.csv, deployments_2022.csv, claims_checked.md, the seed report)",
+        "replaced_sources.csv": "source_upgrades.csv, scripts/facts_src/source_upgrades.yaml",
+        "battlegroup_strengths.csv": "battlegroup_strengths.csv, battlegroups.csv, "
+        "scripts/facts_src/battlegroup_strengths.yaml",
+        "reinforcements.csv": "deployments_2022.csv, scripts/facts_added/reinforcements_2022.csv",
         "buildup_estimates.csv": "russian_buildup.csv",
         "buildup_areas.csv": "buildup_areas.csv",
         "crimea.csv": "crimea.csv",
         "border_lengths.csv": "border_lengths.csv",
+        "battlegroup_contributors.csv": "battlegroup_contributors.csv, "
+        "scripts/facts_added/contributor_scopes.csv",
+        "statements.csv": "border_states.csv, nato_members.csv, scripts/facts_added/statements.csv",
     }
     for name, lines in log.items():
         out += [f"## {name}", "", f"Rows: {counts[name]}. From: {sources[name]}.", ""]

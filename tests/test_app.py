@@ -44,6 +44,13 @@ def test_metrics_change_between_efp_and_proposal():
     assert metric(proposal, "Battle groups") == "8"
     assert metric(efp, "Host countries") == "4"
     assert metric(proposal, "Host countries") == "8"
+    # troops: existing and proposed apart, never one sum of unlike figures
+    assert metric(efp, "Troops: existing · proposed") == "~4,600"
+    assert metric(proposal, "Troops: existing · proposed") == "~5,100 · ~4,000"
+    assert len(proposal.get("vega_lite_chart")) == 1  # strength over time, beside the map
+    labels = [e.label for e in proposal.expander]
+    assert any(label.startswith("Sources and method") for label in labels)
+    assert any(label.startswith("Russian build-up locations") for label in labels)
 
 
 def test_switching_scenario_in_the_sidebar_updates_metrics_and_link():
@@ -126,3 +133,12 @@ def test_hosts_offered_are_members_on_the_date():
     assert "POL" in hosts
     assert "FIN" not in hosts  # joined 2023: cannot host a battle group in 2017
     assert "UKR" not in hosts
+
+
+def test_frontier_line_and_who_contributes_where():
+    at = run_app(scenario="efp-2017")
+    assert any("Ukraine" in c.value and "Belarus" in c.value for c in at.caption)
+    expander = next(e for e in at.expander if e.label.startswith("Who contributes where"))
+    (table,) = expander.dataframe
+    assert "EST" in table.value.columns
+    assert table.value.at["France (FRA)", "EST"] == "✓"

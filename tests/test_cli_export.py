@@ -9,17 +9,12 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-import cli.export
 import render.export
 from layers.scenarios import load_presets
 
 
 def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
-
-
-def test_formats_match_the_renderer():
-    assert cli.export.FORMATS == render.export.FORMATS
 
 
 def test_export_one_file(tmp_path, run_cli):

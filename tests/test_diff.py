@@ -34,13 +34,19 @@ def test_efp_2017_to_proposal_2022(scenes):
     assert [bg.host_iso3 for bg in d.added] == ["ROU", "BGR", "SVK", "HUN"]
     assert [bg.id for bg in d.added] == ["bg_rou", "bg_bgr", "bg_svk", "bg_hun"]
     assert {bg.status for bg in d.added} == {"proposed", "considered"}
-    assert d.removed == d.changed == ()
+    assert d.removed == ()
+    # the existing groups' sourced strengths of 2017 and of February 2022
+    assert _changes(d) == {
+        ("bg_est", "troops"): (1000, 1200),
+        ("bg_lva", "troops"): (1138, 1400),
+    }
     assert d.hosts_added == ("BGR", "HUN", "ROU", "SVK")
     assert d.hosts_removed == ()
     assert d.members_added == ("MKD",)  # joined 2020-03-27; MNE (2017-06-05) was in already
     assert d.members_removed == ()
     assert (d.battlegroups_before, d.battlegroups_after) == (4, 8)
-    assert (d.troops_before, d.troops_after) == (0, 4000)
+    # existing groups only: the proposals' planned sizes are not added to their strength
+    assert (d.troops_before, d.troops_after) == (4608, 5070)
     assert (d.as_of_before, d.as_of_after) == (dt.date(2017, 12, 31), dt.date(2022, 2, 23))
     assert d.covered_km_before == d.covered_km_after > 0  # the new hosts border neither state
 
@@ -52,13 +58,14 @@ def test_outcome_2022_to_latest(scenes):
     assert changes[("bg_bgr", "framework")] == ("BGR", "ITA")
     assert changes[("bg_svk", "framework")] == ("CZE", "ESP")
     assert changes[("bg_lva", "status")] == ("established", "brigade")
-    assert changes[("bg_ltu", "status")] == ("established", "brigade")
+    assert ("bg_ltu", "status") not in changes  # Panzerbrigade 45 is another formation
+    assert changes[("bg_ltu", "troops")] == (1632, 1600)
     assert changes[("bg_lva", "troops")] == (1887, 3500)
     assert ("bg_rou", "framework") not in changes
     assert d.members_added == ("FIN", "SWE")
     assert d.hosts_added == d.hosts_removed == ()
     assert d.frontier_km_after > d.frontier_km_before + 800  # Finland's border with Russia
-    assert (d.troops_before, d.troops_after) == (9641, 11254)
+    assert (d.troops_before, d.troops_after) == (9641, 11222)
 
 
 def test_proposal_to_hesitation_removes_slovakia_and_hungary(scenes):

@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 
+import pandas as pd
 import pytest
 from test_layers_facts import edit, facts_copy  # noqa: F401  (a fixture)
 
@@ -57,7 +58,7 @@ EXPECTED = {
     "2026-11-28": {
         "bg_est": (EST, "GBR"),
         "bg_lva": (ESTB, "CAN"),
-        "bg_ltu": (ESTB, "DEU"),
+        "bg_ltu": (EST, "DEU"),  # Panzerbrigade 45 is another formation, not this group's status
         "bg_pol": (EST, "USA"),
         "bg_rou": (EST, "FRA"),
         "bg_bgr": (EST, "ITA"),
@@ -97,7 +98,7 @@ def test_status_and_framework_on_known_dates(as_of):
 
 
 def test_before_2017_there_is_none():
-    for as_of in ("1949-04-04", "2016-07-09", "2017-02-28"):
+    for as_of in ("1949-04-04", "2016-07-09", "2017-02-06"):
         frame = battlegroups(as_of)
         assert len(frame) == 0
         assert "status" in frame.columns
@@ -112,25 +113,56 @@ def test_troops_of_2022_06_28():
     assert str(frame["troops_approx"].dtype) == "Int64"
 
 
+def test_lithuania_exists_from_its_welcome_ceremony():
+    # first troops late January 2017, welcomed at Rukla on 2017-02-07 (not LANDCOM's March)
+    assert "bg_ltu" not in set(battlegroups("2017-02-06")["id"])
+    ltu = battlegroups("2017-02-15").set_index("id").loc["bg_ltu"]
+    assert (ltu["status"], ltu["framework_iso3"], ltu["status_date"]) == (EST, "DEU", "2017-02-07")
+    assert "nato.diplo.de" in ltu["source_url"]
+    assert "lc.nato.int" not in ltu["source_url"]
+
+
+def test_slovakia_is_not_established_before_its_parliament_approved():
+    for day in ("2022-03-01", "2022-03-09", "2022-03-14"):
+        assert battlegroups(day).set_index("id").loc["bg_svk", "status"] == "considered"
+    svk = battlegroups("2022-03-15").set_index("id").loc["bg_svk"]
+    assert (svk["status"], svk["framework_iso3"]) == (EST, "CZE")
+    assert "dnes24.sk" in svk["source_url"]
+
+
 def test_no_troop_figure_before_any_is_reported():
-    frame = battlegroups("2022-06-27").set_index("id")
-    unreported = ["bg_est", "bg_lva", "bg_ltu", "bg_pol", "bg_svk", "bg_hun"]
-    assert frame.loc[unreported, "troops_approx"].isna().all()
-    assert (frame.loc[unreported, "troops_as_of"] == "").all()
-    for planned in ("bg_rou", "bg_bgr"):  # the planned size Reuters reported in Feb 2022
-        assert frame.loc[planned, "troops_approx"] == 1000
-        assert frame.loc[planned, "troops_as_of"] == "2022-02"
+    ltu = battlegroups("2017-02-15").set_index("id").loc["bg_ltu"]
+    assert ltu["troops_approx"] is None or str(ltu["troops_approx"]) == "<NA>"
+    assert ltu["troops_as_of"] == ""
+    # a figure reported only as "February 2017" is shown from the month's last day
+    assert battlegroups("2017-02-28").set_index("id").loc["bg_ltu", "troops_approx"] == 1000
+    assert battlegroups("2022-02-14").set_index("id").loc["bg_rou", "troops_approx"] is pd.NA
+    for planned in ("bg_rou", "bg_bgr"):  # the planned size Reuters reported on 2022-02-15
+        row = battlegroups("2022-02-15").set_index("id").loc[planned]
+        assert row["troops_approx"] == 1000
+        assert (row["troops_as_of"], row["troops_scope"]) == ("2022-02-15", "planned")
         assert "planned size" in timeline(planned).iloc[1]["event"]
 
 
-def test_brigade_figure_is_more_than_3500():
+def test_brigade_figure_is_the_planned_size():
     frame = battlegroups("2024-07-03").set_index("id")
     assert frame.loc["bg_lva", "troops_approx"] == 3500
     assert frame.loc["bg_lva", "troops_as_of"] == "2024-06-28"
+    assert frame.loc["bg_lva", "troops_scope"] == "planned"
+    assert frame.loc["bg_lva", "troops_formation"] == "brigade"
     assert "more than 3,500" in frame.loc["bg_lva", "event"]
     before = battlegroups("2024-07-02").set_index("id")
     assert before.loc["bg_lva", "status"] == EST
-    assert before.loc["bg_lva", "troops_approx"] == 1887
+    assert before.loc["bg_lva", "troops_approx"] == 1500  # BNN Bloomberg, 2022-06-29
+
+
+def test_lithuania_latest_is_the_battle_group_not_panzerbrigade_45():
+    ltu = battlegroups("2026-11-28").set_index("id").loc["bg_ltu"]
+    assert ltu["status"] == EST
+    assert (ltu["troops_approx"], ltu["troops_formation"]) == (1600, "battle_group")
+    assert "Panzerbrigade 45" in ltu["also_in_host"]
+    assert "4,800 PLANNED" in ltu["also_in_host"]
+    assert "moderngreatgame" not in ltu["source_url"]
 
 
 @pytest.mark.parametrize("as_of", _days(), ids=str)
@@ -161,7 +193,7 @@ def test_status_date_is_when_the_state_began():
     frame = battlegroups("2022-12-31").set_index("id")
     assert frame.loc["bg_bgr", "status_date"] == "2022-10-17"
     assert frame.loc["bg_est", "status_date"] == "2017-04"
-    assert frame.loc["bg_svk", "status_date"] == "2022-03"
+    assert frame.loc["bg_svk", "status_date"] == "2022-03-15"
 
 
 def test_troop_rows_change_only_troops():
@@ -180,7 +212,7 @@ def test_timeline():
     assert len(every) == len(EVENTS)
     assert set(every["status"]) <= set(STATUS)
     rou = timeline("bg_rou")
-    assert list(rou["date"]) == ["2022-01-19", "2022-02", "2022-05", "2022-06-28"]
+    assert list(rou["date"]) == ["2022-01-19", "2022-02-15", "2022-05", "2022-06-28"]
     with pytest.raises(InputError, match="unknown battle group 'bg_xxx'; choose one of: bg_bgr"):
         timeline("bg_xxx")
 
@@ -214,8 +246,8 @@ def test_sources_grow_with_the_events():
     early = battlegroups("2022-01-19").set_index("id").loc["bg_rou", "source_url"]
     later = battlegroups("2022-02-23").set_index("id").loc["bg_rou", "source_url"]
     assert "romania-insider.com" in early
-    assert "archyde.com" not in early
-    assert "archyde.com" in later
+    assert "bnr.bg" not in early
+    assert "bnr.bg" in later
 
 
 def test_frame_shape():

@@ -1,4 +1,4 @@
-"""Context layers: reinforcements and build-up plotted only where sourced; occupied Crimea."""
+"""Context layers: reinforcements and build-up plotted only where sourced; occupied territory."""
 
 import datetime as dt
 
@@ -47,7 +47,7 @@ def test_reinforcement_plotted_only_where_sourced(row):
 def test_ships_are_listed_not_plotted():
     table = reinforcements_table().set_index("id")
     ships = table[table["kind"] == "ships"]
-    assert set(ships.index) == {"uk_hms_trent", "uk_hms_diamond"}
+    assert set(ships.index) == {"uk_hms_trent", "uk_hms_diamond", "dnk_frigate_baltic", "esp_ships"}
     assert not ships["located"].any()
     assert not set(ships.index) & set(reinforcements()["id"])
 
@@ -85,13 +85,16 @@ def test_estimates_dated_on_or_before():
     assert buildup_estimates("2022-02-18").iloc[-1]["troops_high"] == 190000
 
 
-def test_occupied_is_empty_before_the_annexation():
+def test_crimea_is_drawn_from_the_annexation_on():
     before = occupied("2014-03-17")
-    assert len(before) == 0
+    assert "UKR-CRIMEA" not in set(before["id"])
+    assert "UKR-CRIMEA" in set(occupied("2014-03-18")["id"])
     assert list(before.columns) == list(occupied("2014-03-18").columns)
     assert list(before.columns) == [
         "id",
         "name",
+        "iso3",
+        "category",
         "since",
         "label",
         "source_url",
@@ -100,13 +103,18 @@ def test_occupied_is_empty_before_the_annexation():
     ]
 
 
+def test_occupied_is_empty_before_the_transnistria_ceasefire():
+    assert occupied("1992-07-20").empty
+    assert list(occupied("1992-07-20").columns) == list(occupied("2022-02-23").columns)
+
+
 @pytest.mark.parametrize("resolution", ["display", "full"])
 def test_occupied_crimea_contains_simferopol(resolution):
     layer = occupied("2022-02-23", resolution)
-    assert len(layer) == 1
     row = layer.iloc[0]
     assert row["id"] == "UKR-CRIMEA"
     assert row["since"] == "2014-03-18"
+    assert row["category"] == "occupied"
     assert row["label"] == (
         "Occupied by Russia since 2014-03-18 (annexation not recognised, UN GA resolution 68/262)"
     )
@@ -116,12 +124,12 @@ def test_occupied_crimea_contains_simferopol(resolution):
 
 
 def test_occupied_label_before_the_un_resolution():
-    label = occupied("2014-03-20")["label"].item()
+    label = occupied("2014-03-20").set_index("id").at["UKR-CRIMEA", "label"]
     assert "68/262" not in label
     assert label.startswith("Occupied by Russia since 2014-03-18")
 
 
-def test_transnistria_has_a_note_not_a_polygon():
+def test_transnistria_keeps_its_factbook_note():
     note = transnistria_note()
     assert "Transnistria" in note["text"]
     assert note["source_url"].startswith("https://")

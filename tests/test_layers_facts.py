@@ -109,9 +109,11 @@ def test_partial_dates_are_not_padded():
     events = load_table("battlegroup_events").set_index(["bg_id", "status", "framework_iso3"])
     assert events.loc[("bg_hun", "established", "HUN"), "date"].iloc[0] == "2022"
     assert events.loc[("bg_rou", "established", "FRA"), "date"].iloc[0] == "2022-05"
+    assert events.loc[("bg_est", "established", "GBR"), "date"].iloc[0] == "2017-04"
+    # a day found later replaces the month: the 350 Royal Marines were announced on 2022-02-07
     assert set(
         load_table("reinforcements").set_index("id").loc[["uk_pol_marines"], "announced_date"]
-    ) == {"2022-02"}
+    ) == {"2022-02-07"}
 
 
 def test_border_lengths_are_ordered_pairs_in_km():
@@ -156,7 +158,7 @@ def test_event_dates():
     assert days == sorted(set(days))
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in days)
     assert days[0] == "1949-08-24"
-    for needed in ("2014-03-18", "2022-01-19", "2022-02-01", "2022-03-24", "2022-06-28"):
+    for needed in ("2014-03-18", "2022-01-19", "2022-02-15", "2022-03-24", "2022-06-28"):
         assert needed in days
     assert all(dt.date.fromisoformat(d) <= dt.date.today() for d in days)
     for accession in load_table("members")["accession_date"]:
@@ -401,3 +403,34 @@ def test_broken_member_table_breaks_the_layers(facts_copy):
     edit(facts_copy / "members.csv", _set(0, "source_url", ""))
     with pytest.raises(DataError, match=r"members\.csv: row 1 \(iso3 'BEL'\)"):
         members("2022-02-23")
+
+
+def test_build_stops_when_an_event_loses_its_evidence(tmp_path):
+    source = REPO.parent / "shared" / "facts"
+    if not (source / "battlegroups.csv").exists():
+        pytest.skip("compiled fact tables not next to this checkout")
+    copy = tmp_path / "facts"
+    shutil.copytree(source, copy)
+    shutil.copytree(REPO.parent / "shared" / "seeds", tmp_path / "seeds")
+    claims = copy / "claims_checked.md"
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("Tuesday 2022-03-15", "2022-03"),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_facts.py"),
+            "--source",
+            str(copy),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "bg_svk 2022-03-15 established" in result.stderr
+    assert "claims_checked.md" in result.stderr

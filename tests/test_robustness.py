@@ -125,7 +125,7 @@ HOSTILE_CELLS = [
     pytest.param("reinforcements.csv", "", "what", HOSTILE_TEXT, id="reinforcement-what"),
     pytest.param("reinforcements.csv", "", "source_url", HOSTILE_URL, id="reinforcement-source"),
     pytest.param("buildup_areas.csv", "", "name", HOSTILE_TEXT, id="buildup-name"),
-    pytest.param("border_states.csv", "MDA", "notes", HOSTILE_TEXT, id="border-state-note"),
+    pytest.param("statements.csv", "MDA", "text", HOSTILE_TEXT, id="border-state-note"),
 ]
 
 

@@ -34,7 +34,7 @@ INJECTED = "img[src=x], img[src=y], img[src=z], img[src=q], a[href^='javascript'
 
 
 def upload(tab, name: str, text: str) -> None:
-    tab.sidebar.locator("input[type=file]").set_input_files(
+    tab.sidebar.locator(".st-key-fm_upload input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": "application/yaml", "buffer": text.encode()}]
     )
 

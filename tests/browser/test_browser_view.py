@@ -137,6 +137,8 @@ def test_battle_group_tooltip_names_host_and_lead_nation(tab):
     assert len(romania) == 1, texts
     assert "France" in romania[0], "the tooltip names the framework nation"
     assert "proposed" in romania[0].lower()
+    assert "Contributing nations" in romania[0]
+    assert "no sourced list on this date" in romania[0], "nothing pledged yet on 2022-02-23"
 
 
 def test_web_tiles_are_refused_and_recorded(tab):
