@@ -9,6 +9,10 @@ Two ways to ship them, one content:
   map frame fetches them once by *relative* URL, so the app also works under
   ``server.baseUrlPath`` behind a proxy, and a scenario switch no longer re-sends ~200 KB of
   Leaflet and ~210 KB of country shapes that are the same in every view.
+
+The shapes come in named sets (:data:`SHAPE_SETS`): the countries by ISO code, the occupied
+and breakaway areas by their ``id``. A layer names its set (``shapes`` of ``LAYER_SPECS``) and a
+view sends only the key of each row.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 import shapely
 
 from geo.boundaries import load_countries
+from layers.context import occupied_shapes
 from render.live_script import live_script
 
 #: streamlit-folium's frame is ``<base>/component/streamlit_folium.st_folium/index.html``;
@@ -32,7 +37,11 @@ from render.live_script import live_script
 STATIC_FROM_MAP_FRAME = "../../app/static/"
 #: The files the app writes, inside ``static/`` (one folder: nothing else of ours lives there).
 STATIC_SUBDIR = "flankmap"
-SHAPES_FILE = "countries.json"
+#: Each shape set: its file and the column of a layer's rows that names a shape in it.
+SHAPE_SETS = {
+    "countries": ("countries.json", "iso3"),
+    "occupied": ("occupied.json", "id"),
+}
 LIVE_SCRIPT_FILE = "live-map.js"
 
 
@@ -78,21 +87,36 @@ def leaflet_version() -> str:
     return str(xstatic_leaflet.VERSION)
 
 
-def shapes_collection() -> dict:
-    """Return the display shape of every country as GeoJSON, ``id`` = ISO alpha-3, no properties.
+def _shape_frame(name: str):
+    if name == "countries":
+        return load_countries("display")
+    if name == "occupied":
+        return occupied_shapes("display")
+    raise KeyError(f"no shape set {name!r}; known: {', '.join(SHAPE_SETS)}")
+
+
+def shapes_collection(name: str = "countries") -> dict:
+    """Return shape set ``name`` as GeoJSON: ``id`` = the row key of :data:`SHAPE_SETS`.
 
     The same for every view of a release: the app's map fetches it once and joins each view's
-    per-country lookup (class, status, tooltip text) to it by ``id``.
+    rows (class, status, tooltip text) to it by ``id``.
     """
-    countries = load_countries("display")
-    geometries = shapely.to_geojson(countries.geometry.values)
+    frame = _shape_frame(name)
+    key = SHAPE_SETS[name][1]
+    geometries = shapely.to_geojson(frame.geometry.values)
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": iso3, "properties": {}, "geometry": json.loads(geometry)}
-            for iso3, geometry in zip(countries["iso3"], geometries, strict=True)
+            {"type": "Feature", "id": ident, "properties": {}, "geometry": json.loads(geometry)}
+            for ident, geometry in zip(frame[key], geometries, strict=True)
         ],
     }
+
+
+@functools.cache
+def shape_ids(name: str) -> frozenset[str]:
+    """Return the keys of shape set ``name``: a row with another key sends its own geometry."""
+    return frozenset(str(ident) for ident in _shape_frame(name)[SHAPE_SETS[name][1]])
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,10 +130,12 @@ def static_files() -> dict[str, bytes]:
     css = files["leaflet/leaflet.css"].decode("utf-8")
     for image in sorted(set(_CSS_IMAGE.findall(css))):
         files[f"leaflet/{image}"] = (folder / image).read_bytes()
-    shapes = json.dumps(shapes_collection(), separators=(",", ":"), ensure_ascii=False)
-    files[SHAPES_FILE] = shapes.encode("utf-8")
-    version = hashlib.sha256(files[SHAPES_FILE]).hexdigest()[:12]
-    files[LIVE_SCRIPT_FILE] = live_script(f"{SHAPES_FILE}?v={version}").encode("utf-8")
+    urls = {}
+    for name, (file_name, _key) in SHAPE_SETS.items():
+        shapes = json.dumps(shapes_collection(name), separators=(",", ":"), ensure_ascii=False)
+        files[file_name] = shapes.encode("utf-8")
+        urls[name] = f"{file_name}?v={hashlib.sha256(files[file_name]).hexdigest()[:12]}"
+    files[LIVE_SCRIPT_FILE] = live_script(urls).encode("utf-8")
     return files
 
 

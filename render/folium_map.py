@@ -4,10 +4,11 @@ The app draws :func:`base_map` once and passes :func:`layer_groups` to streamlit
 swaps the groups in place when the scenario changes, so the user's pan and zoom survive.
 :func:`build_map` puts both together with the legend for a standalone HTML file.
 
-``live=True`` is the app's way (README "Speed, measured"): Leaflet and the country shapes are
-static files the map frame fetches once (``render/assets.py``), and each layer of a view is one
-small ``_LiveLayer``: its rows as compact per-view data (tooltip text, style key, and an id into
-the shared shapes, a point or an own geometry), drawn by one script the map loaded once. Without
+``live=True`` is the app's way (README "Speed, measured"): Leaflet and the shapes of countries
+and occupied areas are static files the map frame fetches once (``render/assets.py``), and each
+layer of a view is one small ``_LiveLayer``: its rows as compact per-view data (tooltip text,
+style key, and an id into a shared shape set, a point or an own geometry), drawn by one script
+the map loaded once. Without
 it, every layer is a ``folium.GeoJson`` with everything inlined: one self-contained page that
 opens from disk offline (exports, the compare view).
 """
@@ -25,7 +26,14 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from layers.scene import Scene
-from render.assets import LIVE_SCRIPT_FILE, leaflet_css, leaflet_js, static_url
+from render.assets import (
+    LIVE_SCRIPT_FILE,
+    SHAPE_SETS,
+    leaflet_css,
+    leaflet_js,
+    shape_ids,
+    static_url,
+)
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 from render.text import brace_entities, html_text
@@ -215,7 +223,9 @@ class _LayerSpec:
     style: str | None = None  # None: styled per feature (``category`` or ``status_class``)
     points: bool = False
     popup: bool = False
-    shared: bool = False  # each row is a whole country (``iso3``), drawn with its display shape
+    #: The shared shape set (``SHAPE_SETS``) each row names by key, e.g. a country by ``iso3``;
+    #: None: the rows carry their own points or geometry (the user's overlay).
+    shapes: str | None = None
 
     @property
     def styled_by(self) -> str | None:
@@ -247,13 +257,14 @@ LAYER_SPECS = (
         "countries",
         tuple(COUNTRY_FIELDS),
         ("Country", "Status", "Note", "Source"),
-        shared=True,
+        shapes="countries",
     ),
     _LayerSpec(
         "Occupied territory",
         "occupied",
         ("name", "label", "source_url"),
         ("Area", "Status", "Source"),
+        shapes="occupied",
     ),
     _LayerSpec(
         "Moscow's demand",
@@ -261,7 +272,7 @@ LAYER_SPECS = (
         ("name", "status", "source"),
         ("Country", "Demand", "Source"),
         style="demand_area",
-        shared=True,
+        shapes="countries",
     ),
     _LayerSpec(
         "Your overlay",
@@ -311,15 +322,17 @@ def live_rows(spec: _LayerSpec, gdf: gpd.GeoDataFrame) -> dict:
     """Return one layer's per-view data for ``_LiveLayer``: escaped texts, style keys, places.
 
     ``values`` holds each row's ``spec.fields`` in order; ``style`` its style key (for layers
-    styled per row); then ``ids`` (shared country shapes), ``points`` (``[lat, lon]``) or
-    ``geometries`` (GeoJSON, for the few shapes that are no whole country).
+    styled per row); then ``ids`` (keys into the layer's shared shape set), ``points``
+    (``[lat, lon]``) or ``geometries`` (GeoJSON: the user's overlay, or a layer with a row the
+    shared set lacks, so nothing is dropped).
     """
     escaped = _escape_text(gdf, spec.data_fields())
     data: dict = {"values": escaped[list(spec.fields)].to_numpy().tolist()}
     if spec.styled_by:
         data["style"] = escaped[spec.styled_by].tolist()
-    if spec.shared:
-        data["ids"] = gdf["iso3"].tolist()
+    ids = gdf[SHAPE_SETS[spec.shapes][1]].astype(str).tolist() if spec.shapes else None
+    if ids is not None and shape_ids(spec.shapes).issuperset(ids):
+        data["ids"] = ids
     elif spec.points:
         data["points"] = [[point.y, point.x] for point in gdf.geometry]
     else:
@@ -392,6 +405,7 @@ class _LiveLayer(_RenderOnce):
                 "radius": POINT_STYLES[spec.style or "existing"]["radius"] if spec.points else None,
                 "highlight": None if spec.points else HIGHLIGHT,
                 "popup": spec.popup,
+                "shapes": spec.shapes,
             }
         )
         self.data_json = _compact_json(data)

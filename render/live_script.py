@@ -3,29 +3,41 @@
 ``flankmapLayer(group, spec, data)`` draws one layer of a view as ``folium.GeoJson`` would with
 ``GeoJsonTooltip``/``GeoJsonPopup``: the same styles, the same tooltip table. ``spec`` comes from
 ``LAYER_SPECS``; ``data`` is ``live_rows`` (``render/folium_map.py``), every text in it already
-escaped with ``html_text``. Country shapes are fetched once per map frame and joined by ISO code.
+escaped with ``html_text``. The shape sets (countries, occupied areas: ``SHAPE_SETS`` in
+``render/assets.py``) are fetched once per map frame; a layer's rows name their shape by key.
 """
 
-#: Replaced by the shapes file's name and version when the static files are written.
+import json
+
+#: Replaced by ``{set name: shapes file URL with its version}`` when the files are written.
 SHAPES_PLACEHOLDER = "__FLANKMAP_SHAPES__"
 
-LIVE_SCRIPT = """// flankmap: draws each view's layers; the country shapes are fetched once.
+LIVE_SCRIPT = """// flankmap: draws each view's layers; the shapes are fetched once.
 (function() {
     if (window.flankmapLayer) { return; }
-    var SHAPES = "__FLANKMAP_SHAPES__";
-    var shapes = fetch(new URL(SHAPES, document.currentScript.src))
-        .then(function(r) {
-            if (!r.ok) { throw new Error("country shapes: HTTP " + r.status); }
-            return r.json();
-        })
-        .then(function(collection) {
-            var byId = {};
-            collection.features.forEach(function(f) { byId[f.id] = f.geometry; });
-            return byId;
-        });
-    var ready = shapes.catch(function(err) {
-        console.error(err);  // the points still draw
-        return {};
+    var SHAPES = __FLANKMAP_SHAPES__;
+    var base = document.currentScript.src;
+    var names = Object.keys(SHAPES);
+    // Every set is fetched at once; a set that fails is empty (the points still draw).
+    var ready = Promise.all(names.map(function(name) {
+        return fetch(new URL(SHAPES[name], base))
+            .then(function(r) {
+                if (!r.ok) { throw new Error(name + " shapes: HTTP " + r.status); }
+                return r.json();
+            })
+            .then(function(collection) {
+                var byId = {};
+                collection.features.forEach(function(f) { byId[f.id] = f.geometry; });
+                return byId;
+            })
+            .catch(function(err) {
+                console.error(err);
+                return {};
+            });
+    })).then(function(sets) {
+        var byName = {};
+        names.forEach(function(name, i) { byName[name] = sets[i]; });
+        return byName;
     });
     function detail(spec) {
         return function(layer) {
@@ -68,8 +80,9 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the country shapes are f
             }).filter(function(feature) { return feature.geometry; }));
         }
         // Every layer waits for the shapes, so layers stack in the order they come.
-        ready.then(function(byId) {
+        ready.then(function(sets) {
             if (data.ids) {
+                var byId = sets[spec.shapes] || {};
                 add(function(i) { return byId[data.ids[i]]; });
             } else if (data.points) {
                 add(function(i) {
@@ -85,6 +98,6 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the country shapes are f
 """
 
 
-def live_script(shapes: str) -> str:
-    """Return the script with the shapes file's URL (relative to the script) filled in."""
-    return LIVE_SCRIPT.replace(SHAPES_PLACEHOLDER, shapes)
+def live_script(shapes: dict[str, str]) -> str:
+    """Return the script with each shape set's file URL (relative to the script) filled in."""
+    return LIVE_SCRIPT.replace(SHAPES_PLACEHOLDER, json.dumps(shapes, sort_keys=True))

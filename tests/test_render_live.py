@@ -13,7 +13,7 @@ import shapely
 
 from layers.scenarios import load_presets
 from layers.scene import build_scene
-from render.assets import SHAPES_FILE, static_files, static_url, write_static_files
+from render.assets import SHAPE_SETS, static_files, static_url, write_static_files
 from render.folium_map import (
     LAYER_SPECS,
     _GeoJson,
@@ -48,24 +48,45 @@ def test_live_map_links_its_files_by_relative_url_only():
 
 
 @pytest.mark.parametrize("scenario_id", list(load_presets()))
-def test_a_view_carries_no_country_geometry_and_stays_small(scenes, scenario_id):
+def test_a_view_carries_no_shared_geometry_and_stays_small(scenes, scenario_id):
     scene = scenes[scenario_id]
     live = json.dumps(scene_features(scene, live=True))
     inline = json.dumps(scene_features(scene))
     assert len(live) <= LIVE_LAYERS_KB * 1024, f"{len(live) / 1024:.1f} KB"
     assert len(live) < len(inline) / 5
-    assert "MultiPolygon" not in live or not scene.occupied.empty
+    assert "MultiPolygon" not in live  # countries and occupied areas come from the static files
+    assert '"Polygon"' not in live
 
 
-def test_shared_shapes_are_the_display_shapes_of_every_country_drawn(scenes):
-    shapes = json.loads(static_files()[SHAPES_FILE])
-    by_id = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in shapes["features"]}
-    for spec in (s for s in LAYER_SPECS if s.shared):
-        for scene in scenes.values():
+@pytest.mark.parametrize("as_of", [None, "2014-03-18", "2015-02-18", "2008-08-26"])
+def test_shared_shapes_are_the_shapes_every_view_draws(scenes, as_of):
+    """Countries by ISO code, occupied areas (Crimea, Donbas, …) by id: the drawn geometry."""
+    views = scenes.values() if as_of is None else [build_scene(load_presets()["latest"], as_of)]
+    for spec in (s for s in LAYER_SPECS if s.shapes):
+        file_name, key = SHAPE_SETS[spec.shapes]
+        shapes = json.loads(static_files()[file_name])
+        by_id = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in shapes["features"]}
+        for scene in views:
             frame = getattr(scene, spec.attribute)
-            for iso3, geometry in zip(frame.get("iso3", []), frame.geometry, strict=True):
-                assert iso3 in by_id, f"{spec.name}: no shared shape for {iso3}"
-                assert shapely.equals_exact(by_id[iso3], geometry, tolerance=1e-9), iso3
+            for ident, geometry in zip(frame.get(key, []), frame.geometry, strict=True):
+                assert ident in by_id, f"{spec.name}: no shared shape for {ident}"
+                assert shapely.equals_exact(by_id[ident], geometry, tolerance=1e-9), ident
+    occupied = scenes["latest"].occupied
+    assert {"UKR-CRIMEA", "UKR-DONBAS"} <= set(occupied["id"])
+    rows = scene_features(scenes["latest"], live=True)["occupied"]
+    assert rows["ids"] == list(occupied["id"])
+    assert "geometries" not in rows
+
+
+def test_a_row_missing_from_its_shape_set_still_draws_with_its_own_geometry(scenes):
+    scene = scenes["latest"]
+    occupied = scene.occupied.copy()
+    occupied.loc[occupied.index[0], "id"] = "XX-NOT-SHARED"
+    import dataclasses
+
+    rows = scene_features(dataclasses.replace(scene, occupied=occupied), live=True)["occupied"]
+    assert "ids" not in rows
+    assert len(rows["geometries"]) == len(occupied)
 
 
 def test_live_rows_are_escaped(scenes, hostile_text):
@@ -100,21 +121,38 @@ def test_same_styles_and_fields_as_the_exported_map(scenes):
 
 
 def test_export_stays_one_self_contained_file(scenes):
-    html = build_map(scenes["proposal-2022"]).get_root().render()
+    html = build_map(scenes["latest"]).get_root().render()
     assert "data:text/javascript;base64," in html
     assert "app/static" not in html
     assert "flankmapLayer" not in html
+    for file_name, _key in SHAPE_SETS.values():
+        assert file_name not in html
+    m = build_map(scenes["latest"])
+    (occupied,) = [
+        c
+        for g in m._children.values()
+        if getattr(g, "layer_name", "") == "Occupied territory"
+        for c in g._children.values()
+        if isinstance(c, _GeoJson)
+    ]
+    assert len(occupied.data["features"]) == len(scenes["latest"].occupied)
+    for feature in occupied.data["features"]:  # the shapes travel inside the file
+        first = feature["geometry"]["coordinates"]
+        while isinstance(first[0], list):
+            first = first[0]
+        assert f"{first[0]}, {first[1]}" in html, feature["properties"]["name"]
 
 
 def test_static_files_are_written_once(tmp_path):
     assert sorted(write_static_files(tmp_path)) == sorted(static_files())
     assert write_static_files(tmp_path) == []
-    shapes = tmp_path / "flankmap" / SHAPES_FILE
-    assert shapes.read_bytes() == static_files()[SHAPES_FILE]
-    assert os.stat(shapes).st_mode & 0o444 == 0o444  # a proxy's user may read it
-    version = hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]
-    assert static_url(SHAPES_FILE).endswith(f"?v={version}")
-    assert f"{SHAPES_FILE}?v={version}" in static_files()["live-map.js"].decode()
+    for file_name, _key in SHAPE_SETS.values():
+        shapes = tmp_path / "flankmap" / file_name
+        assert shapes.read_bytes() == static_files()[file_name]
+        assert os.stat(shapes).st_mode & 0o444 == 0o444  # a proxy's user may read it
+        version = hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]
+        assert static_url(file_name).endswith(f"?v={version}")
+        assert f"{file_name}?v={version}" in static_files()["live-map.js"].decode()
 
 
 #: sha256 (16 hex) of branca's ``MacroElement.render`` that ``_RenderOnce`` copies. When this
