@@ -43,6 +43,8 @@ SHAPE_SETS = {
     "occupied": ("occupied.json", "id"),
 }
 LIVE_SCRIPT_FILE = "live-map.js"
+#: The tooltip texts of the preset views, each once (``shared_texts`` in render/folium_map.py).
+TEXTS_FILE = "texts.json"
 
 
 def _leaflet_dir() -> Path:
@@ -135,7 +137,12 @@ def static_files() -> dict[str, bytes]:
         shapes = json.dumps(shapes_collection(name), separators=(",", ":"), ensure_ascii=False)
         files[file_name] = shapes.encode("utf-8")
         urls[name] = f"{file_name}?v={hashlib.sha256(files[file_name]).hexdigest()[:12]}"
-    files[LIVE_SCRIPT_FILE] = live_script(urls).encode("utf-8")
+    from render.folium_map import shared_texts  # it imports this module
+
+    texts = json.dumps(shared_texts(), separators=(",", ":"), ensure_ascii=False)
+    files[TEXTS_FILE] = texts.encode("utf-8")
+    texts_url = f"{TEXTS_FILE}?v={hashlib.sha256(files[TEXTS_FILE]).hexdigest()[:12]}"
+    files[LIVE_SCRIPT_FILE] = live_script(urls, texts_url).encode("utf-8")
     return files
 
 

@@ -15,6 +15,7 @@ opens from disk offline (exports, the compare view).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from layers.scene import Scene
+from layers.scene import LAYER_IDS, Scene, build_scene
 from render.assets import (
     LIVE_SCRIPT_FILE,
     SHAPE_SETS,
@@ -318,16 +319,50 @@ LAYER_SPECS = (
 )
 
 
+def _row_texts(spec: _LayerSpec, escaped: gpd.GeoDataFrame) -> list[list[str]]:
+    return escaped[list(spec.fields)].to_numpy().tolist()
+
+
+@functools.cache
+def shared_texts() -> tuple[str, ...]:
+    """Return every tooltip text of the preset views (all layers on), escaped, each once.
+
+    Served once as a static file beside the shapes (``render/assets.py``): a view's rows name
+    these texts by index, so a switch does not re-send the same names, notes and source URLs.
+    A text not in here (another date, the user's scenario or overlay) travels inline.
+    """
+    from layers.scenarios import load_presets
+
+    texts: set[str] = set()
+    for scenario in load_presets().values():
+        scene = build_scene(scenario, layers=LAYER_IDS)
+        for spec in LAYER_SPECS:
+            gdf = getattr(scene, spec.attribute)
+            if not gdf.empty:
+                for row in _row_texts(spec, _escape_text(gdf, list(spec.fields))):
+                    texts.update(row)
+    return tuple(sorted(texts))
+
+
+@functools.cache
+def _text_index() -> dict[str, int]:
+    return {text: i for i, text in enumerate(shared_texts())}
+
+
 def live_rows(spec: _LayerSpec, gdf: gpd.GeoDataFrame) -> dict:
     """Return one layer's per-view data for ``_LiveLayer``: escaped texts, style keys, places.
 
-    ``values`` holds each row's ``spec.fields`` in order; ``style`` its style key (for layers
-    styled per row); then ``ids`` (keys into the layer's shared shape set), ``points``
+    ``values`` holds each row's ``spec.fields`` in order, each an index into
+    :func:`shared_texts` or, if not there, the escaped text itself; ``style`` its style key
+    (for layers styled per row); then ``ids`` (keys into the layer's shared shape set), ``points``
     (``[lat, lon]``) or ``geometries`` (GeoJSON: the user's overlay, or a layer with a row the
     shared set lacks, so nothing is dropped).
     """
     escaped = _escape_text(gdf, spec.data_fields())
-    data: dict = {"values": escaped[list(spec.fields)].to_numpy().tolist()}
+    index = _text_index()
+    data: dict = {
+        "values": [[index.get(text, text) for text in row] for row in _row_texts(spec, escaped)]
+    }
     if spec.styled_by:
         data["style"] = escaped[spec.styled_by].tolist()
     ids = gdf[SHAPE_SETS[spec.shapes][1]].astype(str).tolist() if spec.shapes else None

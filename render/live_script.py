@@ -11,20 +11,30 @@ import json
 
 #: Replaced by ``{set name: shapes file URL with its version}`` when the files are written.
 SHAPES_PLACEHOLDER = "__FLANKMAP_SHAPES__"
+#: Replaced by the URL of the shared tooltip texts (a JSON list), with its version.
+TEXTS_PLACEHOLDER = "__FLANKMAP_TEXTS__"
 
 LIVE_SCRIPT = """// flankmap: draws each view's layers; the shapes are fetched once.
 (function() {
     if (window.flankmapLayer) { return; }
     var SHAPES = __FLANKMAP_SHAPES__;
+    var TEXTS = __FLANKMAP_TEXTS__;
     var base = document.currentScript.src;
     var names = Object.keys(SHAPES);
+    function load(url, what) {
+        return fetch(new URL(url, base)).then(function(r) {
+            if (!r.ok) { throw new Error(what + ": HTTP " + r.status); }
+            return r.json();
+        });
+    }
+    // A row's text is an index into the shared texts, or the (escaped) text itself.
+    var texts = [];
+    var textsReady = load(TEXTS, "texts")
+        .then(function(list) { texts = list; })
+        .catch(function(err) { console.error(err); });
     // Every set is fetched at once; a set that fails is empty (the points still draw).
-    var ready = Promise.all(names.map(function(name) {
-        return fetch(new URL(SHAPES[name], base))
-            .then(function(r) {
-                if (!r.ok) { throw new Error(name + " shapes: HTTP " + r.status); }
-                return r.json();
-            })
+    var shapesReady = Promise.all(names.map(function(name) {
+        return load(SHAPES[name], name + " shapes")
             .then(function(collection) {
                 var byId = {};
                 collection.features.forEach(function(f) { byId[f.id] = f.geometry; });
@@ -34,9 +44,10 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the shapes are fetched o
                 console.error(err);
                 return {};
             });
-    })).then(function(sets) {
+    }));
+    var ready = Promise.all([shapesReady, textsReady]).then(function(loaded) {
         var byName = {};
-        names.forEach(function(name, i) { byName[name] = sets[i]; });
+        names.forEach(function(name, i) { byName[name] = loaded[0][i]; });
         return byName;
     });
     function detail(spec) {
@@ -74,7 +85,11 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the shapes are fetched o
         function add(geometryOf) {
             layer.addData(data.values.map(function(values, i) {
                 var properties = {};
-                spec.fields.forEach(function(field, j) { properties[field] = values[j]; });
+                spec.fields.forEach(function(field, j) {
+                    var value = values[j];
+                    properties[field] = typeof value !== "number" ? value
+                        : texts[value] === undefined ? "" : texts[value];
+                });
                 return {type: "Feature", properties: properties, geometry: geometryOf(i),
                         styleKey: data.style ? data.style[i] : spec.style};
             }).filter(function(feature) { return feature.geometry; }));
@@ -98,6 +113,7 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the shapes are fetched o
 """
 
 
-def live_script(shapes: dict[str, str]) -> str:
-    """Return the script with each shape set's file URL (relative to the script) filled in."""
-    return LIVE_SCRIPT.replace(SHAPES_PLACEHOLDER, json.dumps(shapes, sort_keys=True))
+def live_script(shapes: dict[str, str], texts: str) -> str:
+    """Return the script with the URLs (relative to the script) of its data files filled in."""
+    script = LIVE_SCRIPT.replace(SHAPES_PLACEHOLDER, json.dumps(shapes, sort_keys=True))
+    return script.replace(TEXTS_PLACEHOLDER, json.dumps(texts))

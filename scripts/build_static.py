@@ -1,4 +1,4 @@
-"""Write the app's static files (Leaflet, its map script, the country shapes) into static/flankmap.
+"""Write the app's static files (Leaflet, map script, shapes, shared texts) into static/flankmap.
 
 The app writes them itself at start-up when ``server.enableStaticServing`` is on, only where
 they differ; run this at build time for an install whose folder is read-only at run time.

@@ -13,7 +13,7 @@ import shapely
 
 from layers.scenarios import load_presets
 from layers.scene import build_scene
-from render.assets import SHAPE_SETS, static_files, static_url, write_static_files
+from render.assets import SHAPE_SETS, TEXTS_FILE, static_files, static_url, write_static_files
 from render.folium_map import (
     LAYER_SPECS,
     _GeoJson,
@@ -89,6 +89,23 @@ def test_a_row_missing_from_its_shape_set_still_draws_with_its_own_geometry(scen
     assert len(rows["geometries"]) == len(occupied)
 
 
+def test_preset_rows_name_shared_texts_and_other_texts_travel_inline(scenes):
+    """A preset view sends indices into texts.json; a text it lacks (the user's) goes inline."""
+    texts = json.loads(static_files()[TEXTS_FILE])
+    scene = scenes["proposal-2022"]
+    rows = scene_features(scene, live=True)["countries"]
+    assert all(isinstance(value, int) for row in rows["values"] for value in row)
+    first = scene.countries.iloc[0]
+    assert [texts[i] for i in rows["values"][0][:2]] == [first["name"], first["status"]]
+    countries = scene.countries.copy()
+    countries.loc[countries.index[0], "name"] = "My own country name"
+    import dataclasses
+
+    mine = scene_features(dataclasses.replace(scene, countries=countries), live=True)["countries"]
+    assert mine["values"][0][0] == "My own country name"
+    assert mine["values"][0][1:] == rows["values"][0][1:]
+
+
 def test_live_rows_are_escaped(scenes, hostile_text):
     scene = scenes["proposal-2022"]
     bgs = scene.battlegroups.copy()
@@ -153,6 +170,8 @@ def test_static_files_are_written_once(tmp_path):
         version = hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]
         assert static_url(file_name).endswith(f"?v={version}")
         assert f"{file_name}?v={version}" in static_files()["live-map.js"].decode()
+    version = hashlib.sha256(static_files()[TEXTS_FILE]).hexdigest()[:12]
+    assert f"{TEXTS_FILE}?v={version}" in static_files()["live-map.js"].decode()
 
 
 #: sha256 (16 hex) of branca's ``MacroElement.render`` that ``_RenderOnce`` copies. When this
