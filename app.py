@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -40,6 +41,7 @@ from layers.sources import method_markdown
 from layers.strengths import timeline_frame
 from layers.timeline import next_step, play_start
 from layers.view import BASEMAPS, View, parse_view, view_to_params
+from render.assets import write_static_files
 from render.charts import KEY_TEXT as CHART_KEY
 from render.charts import strength_chart, strength_chart_data
 from render.compare import compare_html
@@ -92,8 +94,24 @@ def _custom_scene(scenario: Scenario, as_of: dt.date, layers: tuple[str, ...]):
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) -> dict:
-    return scene_features(_preset_scene(scenario_id, as_of, layers))
+def _preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], live: bool):
+    return scene_features(_preset_scene(scenario_id, as_of, layers), live=live)
+
+
+@st.cache_resource(show_spinner=False)
+def _live_map() -> bool:
+    """Serve Leaflet and the country shapes as static files, once (README "Speed, measured").
+
+    Without ``server.enableStaticServing`` (``.streamlit/config.toml``) the map inlines them,
+    as an exported page does: slower to switch, but it still draws.
+    """
+    if not st.get_option("server.enableStaticServing"):
+        return False
+    try:
+        write_static_files(Path(__file__).resolve().parent / "static")
+    except OSError:  # a read-only install not built with scripts/build_static.py
+        return False
+    return True
 
 
 def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
@@ -351,16 +369,18 @@ if compare:
     st.text(diff_text(difference) if not difference.is_empty else "Nothing: same posture.")
 else:
     map_col, legend_col = st.columns([4, 1])
+    live = _live_map()
     with map_col:
         st.html(date_box_html(scene, playing=playing), unsafe_allow_javascript=True)
         st_folium(
-            base_map(basemap),
+            base_map(basemap, live=live),
             key=f"{KEY}map_{basemap}",
             feature_group_to_add=layer_groups(
                 scene,
                 None
                 if scenario_id == CUSTOM or overlay is not None
-                else _preset_features(scenario_id, as_of, layers),
+                else _preset_features(scenario_id, as_of, layers, live),
+                live=live,
             ),
             returned_objects=[],
             height=640,

@@ -15,7 +15,7 @@ import pandas as pd
 from geo.boundaries import load_subunits
 from geo.dates import parse_as_of
 from layers.facts import in_effect, load_table
-from layers.occupation import AREA_COLUMNS, occupied_areas
+from layers.occupation import AREA_COLUMNS, area_outlines, occupied_areas
 from layers.schema import join_urls
 from layers.statements import known_on
 
@@ -161,6 +161,22 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
         return areas[OCCUPIED_COLUMNS]
     joined = pd.concat([crimea, areas], ignore_index=True)
     return gpd.GeoDataFrame(joined[OCCUPIED_COLUMNS], geometry="geometry", crs="EPSG:4326")
+
+
+def occupied_shapes(resolution: str = "display") -> gpd.GeoDataFrame:
+    """Return every shape :func:`occupied` may draw, on any day: ``id`` and ``geometry``.
+
+    Crimea and the outlines of :func:`layers.occupation.area_outlines`, each once by its ``id``,
+    the same geometry :func:`occupied` gives that ``id`` on every day it is drawn.
+    """
+    subunits = load_subunits(resolution)
+    crimea = subunits[subunits["subunit_id"] == "UKR-CRIMEA"]
+    outlines = area_outlines()
+    return gpd.GeoDataFrame(
+        {"id": [*crimea["subunit_id"], *outlines["id"]]},
+        geometry=[*crimea.geometry, *outlines["geometry"]],
+        crs="EPSG:4326",
+    )
 
 
 def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:

@@ -91,6 +91,15 @@ def occupied_areas(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     )
 
 
+def area_outlines() -> pd.DataFrame:
+    """Return every outline the map may draw, on any day: ``id`` and ``geometry`` (shapely).
+
+    The app's map serves these once as a static file and each view names them by ``id``
+    (``render/assets.py``); :func:`occupied_areas` draws exactly these geometries.
+    """
+    return _outlines().copy()
+
+
 def occupation_notes(as_of: str | dt.date | None = None) -> list[dict[str, str]]:
     """Return what the map leaves undrawn on ``as_of``, each as ``{id, text, source_url}``.
 

@@ -3,10 +3,19 @@
 The app draws :func:`base_map` once and passes :func:`layer_groups` to streamlit-folium, which
 swaps the groups in place when the scenario changes, so the user's pan and zoom survive.
 :func:`build_map` puts both together with the legend for a standalone HTML file.
+
+``live=True`` is the app's way (README "Speed, measured"): Leaflet and the shapes of countries
+and occupied areas are static files the map frame fetches once (``render/assets.py``), and each
+layer of a view is one small ``_LiveLayer``: its rows as compact per-view data (tooltip text,
+style key, and an id into a shared shape set, a point or an own geometry), drawn by one script
+the map loaded once. Without
+it, every layer is a ``folium.GeoJson`` with everything inlined: one self-contained page that
+opens from disk offline (exports, the compare view).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -15,10 +24,18 @@ import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
-from layers.scene import Scene
+from layers.scene import LAYER_IDS, Scene, build_scene
 from layers.view import DEFAULT_BASEMAP
-from render.assets import leaflet_css, leaflet_js
+from render.assets import (
+    LIVE_SCRIPT_FILE,
+    SHAPE_SETS,
+    leaflet_css,
+    leaflet_js,
+    shape_ids,
+    static_url,
+)
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 from render.text import brace_entities, html_text
@@ -29,17 +46,29 @@ DEFAULT_ZOOM = 4
 
 
 class OfflineMap(folium.Map):
-    """A ``folium.Map`` whose only script and stylesheet are the packaged Leaflet, inlined.
+    """A ``folium.Map`` whose only script and stylesheet are the packaged Leaflet.
 
+    Inlined by default; ``live=True`` links the app's static copy by relative URL instead, and
+    the map's own script (``render/live_script.py``: it defines ``flankmapLayer`` and fetches
+    the country shapes once per map frame).
     folium's defaults (jQuery, Bootstrap, awesome-markers from CDNs) are dropped: this map uses
     none of them, and each unreachable URL would leave an offline map blank.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, live: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # Instance attributes: the class-level lists are shared by every folium.Map.
-        self.default_js = [("leaflet", leaflet_js())]
-        self.default_css = [("leaflet_css", leaflet_css())]
+        if live:
+            # The map's own script first: it starts fetching the shapes while Leaflet loads
+            # (streamlit-folium loads these one after the other), and needs L only when drawing.
+            self.default_js = [
+                ("flankmap_live", static_url(LIVE_SCRIPT_FILE)),
+                ("leaflet", static_url("leaflet/leaflet.js")),
+            ]
+            self.default_css = [("leaflet_css", static_url("leaflet/leaflet.css"))]
+        else:
+            self.default_js = [("leaflet", leaflet_js())]
+            self.default_css = [("leaflet_css", leaflet_css())]
 
 
 class _Css(MacroElement):
@@ -93,12 +122,15 @@ class _Text(Element):
 
 
 class _RenderOnce(MacroElement):
-    """``MacroElement.render`` without the second pass through Jinja.
+    """``MacroElement.render`` without the second pass through Jinja: a copy of branca's.
 
     branca wraps every rendered macro in a new ``Element(template=…)``, which compiles the
-    output, GeoJSON and all, as a Jinja template once more: slow on big layers, and it would run
-    any ``{{ … }}`` in the data. Mixed in after a folium class, C3 puts this ``render`` between
-    folium's and ``MacroElement``'s.
+    output, GeoJSON and all, as a Jinja template once more. That is slow on big layers: an
+    inline map (export, compare view) renders in ~260 ms with this and ~400 ms without; an app
+    switch's map in ~10 ms instead of ~15 ms (README "Speed, measured"). Escaping every text with
+    ``html_text`` stays the guarantee that no ``{{ … }}`` in the data runs. Mixed in after a
+    folium class, C3 puts this ``render`` between folium's and ``MacroElement``'s.
+    ``tests/test_render_live.py`` pins the branca code this copies: it fails when it changes.
     """
 
     def render(self, **kwargs) -> None:
@@ -158,13 +190,15 @@ LABEL_CSS = """
 """
 
 
-def base_map(basemap: str = DEFAULT_BASEMAP, **frame) -> folium.Map:
+def base_map(basemap: str = DEFAULT_BASEMAP, *, live: bool = False, **frame) -> folium.Map:
     """Return the map frame: no data, the sea colour, optional web tiles.
 
     It is the same for every scenario, so streamlit-folium keeps it mounted. ``frame`` passes
-    size and position (``width``, ``left``, …) to ``folium.Map``.
+    size and position (``width``, ``left``, …) to ``folium.Map``. ``live=True``: Leaflet and the
+    country shapes come from the app's static files, for :func:`layer_groups` with ``live``.
     """
     m = OfflineMap(
+        live=live,
         location=DEFAULT_CENTER,
         zoom_start=DEFAULT_ZOOM,
         tiles=None,
@@ -191,6 +225,9 @@ class _LayerSpec:
     style: str | None = None  # None: styled per feature (``category`` or ``status_class``)
     points: bool = False
     popup: bool = False
+    #: The shared shape set (``SHAPE_SETS``) each row names by key, e.g. a country by ``iso3``;
+    #: None: the rows carry their own points or geometry (the user's overlay).
+    shapes: str | None = None
 
     @property
     def styled_by(self) -> str | None:
@@ -218,13 +255,18 @@ BATTLEGROUP_FIELDS = [
 #: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
 LAYER_SPECS = (
     _LayerSpec(
-        "Countries", "countries", tuple(COUNTRY_FIELDS), ("Country", "Status", "Note", "Source")
+        "Countries",
+        "countries",
+        tuple(COUNTRY_FIELDS),
+        ("Country", "Status", "Note", "Source"),
+        shapes="countries",
     ),
     _LayerSpec(
         "Occupied territory",
         "occupied",
         ("name", "label", "source_url"),
         ("Area", "Status", "Source"),
+        shapes="occupied",
     ),
     _LayerSpec(
         "Moscow's demand",
@@ -232,6 +274,7 @@ LAYER_SPECS = (
         ("name", "status", "source"),
         ("Country", "Demand", "Source"),
         style="demand_area",
+        shapes="countries",
     ),
     _LayerSpec(
         "Your overlay",
@@ -277,24 +320,131 @@ LAYER_SPECS = (
 )
 
 
-def scene_features(scene: Scene) -> dict[str, dict]:
-    """Return the escaped GeoJSON of each non-empty layer of ``scene``: plain data, cacheable."""
-    return {
-        spec.attribute: feature_collection(getattr(scene, spec.attribute), spec.data_fields())
-        for spec in LAYER_SPECS
-        if not getattr(scene, spec.attribute).empty
+def _row_texts(spec: _LayerSpec, escaped: gpd.GeoDataFrame) -> list[list[str]]:
+    return escaped[list(spec.fields)].to_numpy().tolist()
+
+
+@functools.cache
+def shared_texts() -> tuple[str, ...]:
+    """Return every tooltip text of the preset views (all layers on), escaped, each once.
+
+    Served once as a static file beside the shapes (``render/assets.py``): a view's rows name
+    these texts by index, so a switch does not re-send the same names, notes and source URLs.
+    A text not in here (another date, the user's scenario or overlay) travels inline.
+    """
+    from layers.scenarios import load_presets
+
+    texts: set[str] = set()
+    for scenario in load_presets().values():
+        scene = build_scene(scenario, layers=LAYER_IDS)
+        for spec in LAYER_SPECS:
+            gdf = getattr(scene, spec.attribute)
+            if not gdf.empty:
+                for row in _row_texts(spec, _escape_text(gdf, list(spec.fields))):
+                    texts.update(row)
+    return tuple(sorted(texts))
+
+
+@functools.cache
+def _text_index() -> dict[str, int]:
+    return {text: i for i, text in enumerate(shared_texts())}
+
+
+def live_rows(spec: _LayerSpec, gdf: gpd.GeoDataFrame) -> dict:
+    """Return one layer's per-view data for ``_LiveLayer``: escaped texts, style keys, places.
+
+    ``values`` holds each row's ``spec.fields`` in order, each an index into
+    :func:`shared_texts` or, if not there, the escaped text itself; ``style`` its style key
+    (for layers styled per row); then ``ids`` (keys into the layer's shared shape set), ``points``
+    (``[lat, lon]``) or ``geometries`` (GeoJSON: the user's overlay, or a layer with a row the
+    shared set lacks, so nothing is dropped).
+    """
+    escaped = _escape_text(gdf, spec.data_fields())
+    index = _text_index()
+    data: dict = {
+        "values": [[index.get(text, text) for text in row] for row in _row_texts(spec, escaped)]
     }
+    if spec.styled_by:
+        data["style"] = escaped[spec.styled_by].tolist()
+    ids = gdf[SHAPE_SETS[spec.shapes][1]].astype(str).tolist() if spec.shapes else None
+    if ids is not None and shape_ids(spec.shapes).issuperset(ids):
+        data["ids"] = ids
+    elif spec.points:
+        data["points"] = [[point.y, point.x] for point in gdf.geometry]
+    else:
+        data["geometries"] = [json.loads(g) for g in shapely.to_geojson(gdf.geometry.values)]
+    return data
+
+
+def scene_features(scene: Scene, *, live: bool = False) -> dict[str, dict]:
+    """Return the data of each non-empty layer of ``scene``: plain data, cacheable.
+
+    Escaped GeoJSON for ``folium.GeoJson``; ``live=True``: :func:`live_rows` for ``_LiveLayer``.
+    """
+    features = {}
+    for spec in LAYER_SPECS:
+        gdf = getattr(scene, spec.attribute)
+        if not gdf.empty:
+            features[spec.attribute] = (
+                live_rows(spec, gdf) if live else feature_collection(gdf, spec.data_fields())
+            )
+    return features
 
 
 def _style_function(spec: _LayerSpec):
-    table = POINT_STYLES if spec.points else AREA_STYLES
-
     def style(feature: dict) -> dict:
-        key = feature["properties"][spec.styled_by] if spec.styled_by else spec.style
-        chosen = {k: v for k, v in table[key].items() if k != "radius"}
-        return {"fill": True, **chosen} if spec.points else chosen
+        return _style(spec, feature["properties"][spec.styled_by] if spec.styled_by else spec.style)
 
     return style
+
+
+#: How a polygon looks under the pointer.
+HIGHLIGHT = {"weight": 2.5, "color": "#333333"}
+
+
+def _style(spec: _LayerSpec, key: str) -> dict:
+    table = POINT_STYLES if spec.points else AREA_STYLES
+    chosen = {k: v for k, v in table[key].items() if k != "radius"}
+    return {"fill": True, **chosen} if spec.points else chosen
+
+
+def _compact_json(value) -> str:
+    """JSON for a script: no spaces, ``<>&'`` as escapes (as Jinja's ``tojson``)."""
+    return htmlsafe_json_dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class _LiveLayer(_RenderOnce):
+    """One layer of the app's map: the spec once, the rows as data (``live_rows``).
+
+    Drawn in the browser by ``flankmapLayer`` (``render/live_script.py``), so a switch sends only
+    these rows, not GeoJSON geometry or the script that draws it.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        flankmapLayer({{ this._parent.get_name() }}, {{ this.spec_json }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, spec: _LayerSpec, data: dict):
+        super().__init__()
+        self._name = "LiveLayer"
+        keys = sorted(set(data.get("style", [])) | ({spec.style} if spec.style else set()))
+        self.spec_json = _compact_json(
+            {
+                "fields": list(spec.fields),
+                "aliases": [html_text(alias) for alias in spec.aliases],
+                "styles": {key: _style(spec, key) for key in keys},
+                "style": spec.style,
+                "radius": POINT_STYLES[spec.style or "existing"]["radius"] if spec.points else None,
+                "highlight": None if spec.points else HIGHLIGHT,
+                "popup": spec.popup,
+                "shapes": spec.shapes,
+            }
+        )
+        self.data_json = _compact_json(data)
 
 
 def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
@@ -306,13 +456,13 @@ def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
         radius = POINT_STYLES[spec.style or "existing"]["radius"]
         options["marker"] = folium.CircleMarker(radius=radius)
     else:
-        options["highlight_function"] = lambda _feature: {"weight": 2.5, "color": "#333333"}
+        options["highlight_function"] = lambda _feature: HIGHLIGHT
     if spec.popup:
         options["popup"] = folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
     return _GeoJson(data, name=spec.name, style_function=_style_function(spec), **options)
 
 
-class _Labels(MacroElement):
+class _Labels(_RenderOnce):
     """Text labels beside points, from one JSON list; each text escaped with ``html_text``.
 
     A permanent tooltip bound to a whole GeoJson layer opens only once, and a marker per label
@@ -347,22 +497,36 @@ class _Labels(MacroElement):
         ]
 
 
+class _LiveGroup(folium.FeatureGroup, _RenderOnce):
+    """A feature group of the app's map: streamlit-folium adds it to the map itself.
+
+    ``show=False`` leaves out folium's own add-to-map script, and ``_RenderOnce`` the template
+    compiles: Jinja compiles each of those small scripts on every rerun, about a third of the
+    map's server time per switch.
+    """
+
+    def __init__(self, name: str):
+        super().__init__(name=name, show=False)
+
+
 def layer_groups(
-    scene: Scene, features: dict[str, dict] | None = None
+    scene: Scene, features: dict[str, dict] | None = None, *, live: bool = False
 ) -> list[folium.FeatureGroup]:
     """Return one feature group per drawn layer of ``scene``, bottom to top.
 
-    ``features`` is :func:`scene_features` of the same scene, when the caller has it cached.
+    ``features`` is :func:`scene_features` of the same scene (and ``live``), when the caller has
+    it cached. ``live=True`` draws on a map from ``base_map(live=True)`` only.
     """
-    features = scene_features(scene) if features is None else features
+    features = scene_features(scene, live=live) if features is None else features
     groups = []
     for spec in LAYER_SPECS:
         if spec.attribute in features:
-            group = folium.FeatureGroup(name=spec.name)
-            _geojson(spec, features[spec.attribute]).add_to(group)
+            group = _LiveGroup(spec.name) if live else folium.FeatureGroup(name=spec.name)
+            data = features[spec.attribute]
+            (_LiveLayer(spec, data) if live else _geojson(spec, data)).add_to(group)
             groups.append(group)
     if "labels" in scene.layers and not scene.battlegroups.empty:
-        group = folium.FeatureGroup(name="Labels")
+        group = _LiveGroup("Labels") if live else folium.FeatureGroup(name="Labels")
         _Labels(scene.battlegroups).add_to(group)
         groups.append(group)
     return groups

@@ -1,19 +1,28 @@
 """Measure the map against the naive way, side by side, on the same layers.
 
-    pip install -e ".[bench]" && python scripts/benchmark.py
+    pip install -e ".[bench,test]" && python scripts/benchmark.py
+    python scripts/benchmark.py --load 20        # only the load figure, one line
 
 Prints, in one run: the map payload (GeoJSON bytes of the country layers and the whole HTML) and
 build time of this app's map vs ``GeoDataFrame.explore()`` on the full-resolution 10m data; a
 warm scenario switch (server time through Streamlit's AppTest) vs a cold one; the all-pairs
-border table; the PNG export. Targets (not test failures): payload at least 15x smaller than
-the naive way, warm switch at most 100 ms.
+border table; the PNG export. Then, in Chromium against real ``streamlit run`` servers on
+loopback: a new visitor's first map paint vs a bare one-line Streamlit page, and the bytes a
+scenario switch or layer toggle moves (websocket + HTTP) in this app vs the inline way it had
+before (the same app with ``server.enableStaticServing`` off: Leaflet and every layer's GeoJSON
+inside each message). Targets (not test failures): payload at least 15x smaller than the naive
+way, warm switch at most 100 ms, first paint at most 1.6x the bare page, a switch or toggle at
+most 60 KB; with ``--load 20``: median switch at most 1.0 s, worst 2.5 s, no error, no
+cross-talk. Timings on a shared machine are noisy: run it on a quiet one for figures to quote.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,13 +99,165 @@ def switch_times() -> tuple[float, float, float]:
     )
 
 
+BARE_PAGE = 'import streamlit as st\n\nst.title("Eastern Flank Map")\n'
+#: What a visitor does after the default view opens: switches and toggles, each view new.
+STEPS = [
+    ("switch", "Enhanced Forward Presence (end of 2017)"),
+    ("switch", "Hypothetical: Slovakia and Hungary decline"),
+    ("toggle", "Labels"),
+    ("toggle", "Battle groups"),
+    ("switch", "Latest posture (facts as of 2026-11-28)"),
+    ("switch", "The February 2022 proposal (eve of the invasion)"),
+]
+PAINTS = 3
+
+
+def _browser_tools():
+    """The browser tests' own server, tab and byte counter (one way to measure, not two)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import conftest
+
+    return sync_playwright, conftest
+
+
+def _new_tab(browser, conftest, url: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = conftest.Tab(context, context.new_page())
+    conftest._guard(context, tab.blocked)
+    tab.page.goto(url)
+    return tab
+
+
+def _map_paint_s(browser, conftest, url: str) -> float:
+    tab = _new_tab(browser, conftest, url)
+    tab.wait_drawn()
+    seconds = tab.page.evaluate("performance.now()") / 1000
+    assert not tab.blocked, tab.blocked
+    tab.context.close()
+    return seconds
+
+
+def _bare_paint_s(browser, conftest, url: str) -> float:
+    tab = _new_tab(browser, conftest, url)
+    tab.page.get_by_role("heading", name="Eastern Flank Map").wait_for()
+    seconds = tab.page.evaluate("performance.now()") / 1000
+    tab.context.close()
+    return seconds
+
+
+def _switch_bytes(browser, conftest, url: str) -> list[tuple[str, float]]:
+    """Bytes (KB) each step of ``STEPS`` moves, from the default view, in one fresh tab."""
+    tab = _new_tab(browser, conftest, url)
+    tab.wait_drawn()
+    tab.settle()
+    counter = tab.count_bytes()
+    done = []
+    for action, label in STEPS:
+        counter.reset()
+        if action == "switch":
+            tab.choose("Scenario", label)
+        else:
+            tab.toggle(label)
+        counter.wait_quiet(tab.page)
+        tab.settle()
+        done.append((f"{action} {label[:34]}", counter.total / 1024))
+    assert not tab.blocked, tab.blocked
+    tab.context.close()
+    return done
+
+
+def browser_figures() -> None:
+    """First paint vs a bare page, and bytes per switch vs the inline way, in Chromium."""
+    sync_playwright, conftest = _browser_tools()
+    folder = Path(tempfile.mkdtemp(prefix="flankmap-bench-"))
+    (folder / "bare_page.py").write_text(BARE_PAGE, encoding="utf-8")
+    inline_env = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"}
+    servers = {
+        "app": conftest.start_server(folder / "app.log"),
+        "inline": conftest.start_server(folder / "inline.log", env=inline_env),
+        "bare": conftest.start_server(folder / "bare.log", app=folder / "bare_page.py"),
+    }
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(conftest.CHROMIUM), args=conftest.CHROMIUM_ARGS
+            )
+            # Each server's first visitor warms its caches; the figures are the next visitors'.
+            _map_paint_s(browser, conftest, servers["app"].url)
+            _map_paint_s(browser, conftest, servers["inline"].url)
+            _bare_paint_s(browser, conftest, servers["bare"].url)
+            paints: dict[str, list[float]] = {"app": [], "inline": [], "bare": []}
+            for _ in range(PAINTS):  # interleaved, so a busy moment hits all three alike
+                paints["app"].append(_map_paint_s(browser, conftest, servers["app"].url))
+                paints["inline"].append(_map_paint_s(browser, conftest, servers["inline"].url))
+                paints["bare"].append(_bare_paint_s(browser, conftest, servers["bare"].url))
+            ours = _switch_bytes(browser, conftest, servers["app"].url)
+            inline = _switch_bytes(browser, conftest, servers["inline"].url)
+            browser.close()
+    finally:
+        for server in servers.values():
+            conftest.stop_server(server)
+
+    bare = statistics.median(paints["bare"])
+    print(
+        f"\nIn Chromium, loopback, non-loopback requests refused; median of {PAINTS} new visitors:"
+    )
+    print(f"{'first paint (s)':<32}{'this app':>12}{'inline':>12}{'bare page':>12}")
+    app_s, inline_s = statistics.median(paints["app"]), statistics.median(paints["inline"])
+    print(f"{'  navigation -> countries drawn':<32}{app_s:>12.2f}{inline_s:>12.2f}{bare:>12.2f}")
+    print(f"{'  ratio to the bare page':<32}{app_s / bare:>11.2f}x{inline_s / bare:>11.2f}x")
+    print(f"\n{'bytes moved (KB, ws + HTTP)':<44}{'this app':>10}{'inline':>10}{'ratio':>8}")
+    for (name, kb), (_, old_kb) in zip(ours, inline, strict=True):
+        print(f"{'  ' + name:<44}{kb:>10.1f}{old_kb:>10.1f}{old_kb / kb:>7.1f}x")
+    worst = max(kb for _, kb in ours)
+    print(
+        f"\ntargets (first paint <= 1.6x bare page, switch/toggle <= 60 KB): "
+        f"{'met' if app_s / bare <= 1.6 and worst <= 60 else 'NOT met'}"
+        f" ({app_s / bare:.2f}x, worst step {worst:.1f} KB)"
+    )
+
+
+def load_figure(sessions: int, seconds: float, inline: bool = False) -> None:
+    """Start the app and run the load check (``tests/test_load.py``); print its one line.
+
+    ``inline``: the app with static serving off (the way it was), for a figure side by side.
+    """
+    from tests.browser.conftest import start_server, stop_server
+    from tests.test_load import load_check
+
+    env = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"} if inline else None
+    server = start_server(Path(tempfile.mkdtemp(prefix="flankmap-load-")) / "server.log", env=env)
+    try:
+        result = load_check(server.url.removeprefix("http://"), sessions, seconds)
+    finally:
+        stop_server(server)
+    print(result.line() + (" (inline, as before)" if inline else ""))
+    for problem in [*result.errors, *result.crosstalk][:5]:
+        print("  " + problem)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--load", type=int, metavar="SESSIONS", help="only the load figure")
+    parser.add_argument("--seconds", type=float, default=28, help="how long the load runs")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    parser.add_argument("--inline", action="store_true", help="--load against the inline way")
+    args = parser.parse_args()
+    if args.load:
+        load_figure(args.load, args.seconds, args.inline)
+        return
+
     build_scene(get_scenario(SCENARIO))  # load data once: both sides then start warm
     load_countries("full")
     scene = build_scene(get_scenario(SCENARIO))
 
     app_time, app_html = best_of(lambda: app_map(scene))
-    naive_time, naive_html = best_of(naive_map, repeat=3)
+    try:
+        naive_time, naive_html = best_of(naive_map, repeat=3)
+    except ImportError as err:  # mapclassify: pip install -e ".[bench]"
+        print(f"explore() not measured: {err}\n")
+        naive_time, naive_html = float("nan"), ""
     app_payload, naive_geojson = country_payload(scene), naive_payload()
     pairs_time, pairs = best_of(border_pairs)
     compute_time, _ = best_of(lambda: (clear_cache(), border_pairs()), repeat=3)
@@ -111,7 +272,7 @@ def main() -> None:
 
     rows = [
         ("country GeoJSON payload (KB)", app_payload / 1024, naive_geojson / 1024),
-        ("whole map HTML (KB)", len(app_html) / 1024, len(naive_html) / 1024),
+        ("whole map HTML (KB)", len(app_html) / 1024, len(naive_html) / 1024 or float("nan")),
         ("map build + render (ms)", app_time * 1000, naive_time * 1000),
     ]
     print(f"Scenario {SCENARIO}; median of repeated runs; {len(pairs)} border pairs.\n")
@@ -132,6 +293,8 @@ def main() -> None:
     target_ok = naive_geojson / app_payload >= 15 and warm_switch <= 0.1
     verdict = "met" if target_ok else "NOT met"
     print(f"\ntargets (payload >= 15x smaller, warm switch <= 100 ms): {verdict}")
+    if not args.no_browser:
+        browser_figures()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ sends when someone picks a scenario), in its own thread, so the server runs 20 s
 side with its shared caches, as in production. What every session is shown after a switch must
 be what that scenario shows to a lone visitor: its metrics, headings, legend and share link. No
 error, no exception. Prints the median and worst switch time.
+
+Not in the default run: ``pytest -m load`` (28 s of switching). ``scripts/benchmark.py --load 20``
+runs the same check and prints its one-line figure.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -31,7 +35,8 @@ from layers.scene import build_scene
 
 REPO = Path(__file__).resolve().parent.parent
 SESSIONS = 20
-SECONDS = 28
+#: How long the sessions switch; CI may run a short version (``FLANKMAP_LOAD_SECONDS=8``).
+SECONDS = float(os.environ.get("FLANKMAP_LOAD_SECONDS", "28"))
 START_S = 90
 
 
@@ -133,11 +138,37 @@ def stream(host: str):
     return connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27)
 
 
-def test_twenty_sessions_switch_scenarios_without_errors_or_cross_talk(server):
+@dataclass
+class LoadResult:
+    """What ``load_check`` saw: switch times, and each session's failure (error or cross-talk)."""
+
+    sessions: int
+    switch_s: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    crosstalk: list[str] = field(default_factory=list)
+    hung: int = 0
+
+    def line(self) -> str:
+        """The one line ``scripts/benchmark.py --load N`` prints."""
+        median = statistics.median(self.switch_s) if self.switch_s else float("nan")
+        worst = max(self.switch_s) if self.switch_s else float("nan")
+        return (
+            f"load: sessions={self.sessions} switches={len(self.switch_s)} median_s={median:.2f} "
+            f"worst_s={worst:.2f} errors={len(self.errors) + self.hung} "
+            f"crosstalk={len(self.crosstalk)}"
+        )
+
+
+class CrossTalk(AssertionError):
+    """A session was shown something other than what a lone visitor sees for its choice."""
+
+
+def load_check(host: str, sessions: int = SESSIONS, seconds: float = SECONDS) -> LoadResult:
+    """Run ``sessions`` visitors switching scenarios against ``host`` for ``seconds``."""
     presets = load_presets()
     order = list(presets)
     alone = {}
-    with stream(server) as ws:
+    with stream(host) as ws:
         lone = Session(ws, "")
         lone.run()
         for scenario_id in order:
@@ -148,19 +179,21 @@ def test_twenty_sessions_switch_scenarios_without_errors_or_cross_talk(server):
                 build_scene(presets[scenario_id]).metrics.battlegroups
             )
 
-    deadline = time.monotonic() + SECONDS
-    switch_s: list[float] = []
-    failures: list[str] = []
+    deadline = time.monotonic() + seconds
+    result = LoadResult(sessions)
     lock = threading.Lock()
 
     def visitor(number: int) -> None:
         chosen = order[number % len(order)]
         try:
-            with stream(server) as ws:
+            with stream(host) as ws:
                 _visit(Session(ws, f"scenario={chosen}"), number, chosen)
+        except CrossTalk as err:
+            with lock:
+                result.crosstalk.append(f"session {number}: {err}"[:2000])
         except Exception as err:  # every session's failure, not only the first
             with lock:
-                failures.append(f"session {number}: {type(err).__name__}: {err}"[:2000])
+                result.errors.append(f"session {number}: {type(err).__name__}: {err}"[:2000])
 
     def _visit(session: Session, number: int, chosen: str) -> None:
         seen, step = session.run(), 0
@@ -169,7 +202,7 @@ def test_twenty_sessions_switch_scenarios_without_errors_or_cross_talk(server):
             mismatch = [f for f in fields if seen.get(f) != alone[chosen][f]]
             if mismatch:
                 got = {f: seen.get(f) for f in mismatch}
-                raise AssertionError(f"chose {chosen!r}, step {step}, but was shown {got}")
+                raise CrossTalk(f"chose {chosen!r}, step {step}, but was shown {got}")
             if time.monotonic() >= deadline:
                 return
             step += 1
@@ -177,20 +210,24 @@ def test_twenty_sessions_switch_scenarios_without_errors_or_cross_talk(server):
             began = time.perf_counter()
             seen = session.run(presets[chosen].title)
             with lock:
-                switch_s.append(time.perf_counter() - began)
+                result.switch_s.append(time.perf_counter() - began)
 
-    threads = [threading.Thread(target=visitor, args=(i,), daemon=True) for i in range(SESSIONS)]
-    began = time.monotonic()
+    threads = [threading.Thread(target=visitor, args=(i,), daemon=True) for i in range(sessions)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=SECONDS + 120)
-    elapsed = time.monotonic() - began
+        thread.join(timeout=seconds + 120)
+    result.hung = sum(t.is_alive() for t in threads)
+    return result
 
-    assert not any(t.is_alive() for t in threads), "a session hung"
-    assert not failures, "\n".join(failures)
-    assert len(switch_s) >= SESSIONS, f"only {len(switch_s)} switches in {elapsed:.0f} s"
-    print(
-        f"\n{SESSIONS} concurrent sessions, {len(switch_s)} scenario switches in {elapsed:.1f} s: "
-        f"median {statistics.median(switch_s):.2f} s, worst {max(switch_s):.2f} s per switch"
-    )
+
+@pytest.mark.load
+def test_twenty_sessions_switch_scenarios_without_errors_or_cross_talk(server):
+    began = time.monotonic()
+    result = load_check(server)
+    elapsed = time.monotonic() - began
+    assert not result.hung, f"{result.hung} sessions hung"
+    assert not result.errors, "\n".join(result.errors)
+    assert not result.crosstalk, "\n".join(result.crosstalk)
+    assert len(result.switch_s) >= SESSIONS, f"only {len(result.switch_s)} switches"
+    print(f"\n{result.line()} ({elapsed:.1f} s)")

@@ -8,6 +8,7 @@ a stranger's text.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -34,6 +35,7 @@ from playwright.sync_api import (
 from playwright.sync_api import (
     TimeoutError as PlaywrightTimeoutError,
 )
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from render.styles import POINT_STYLES
 
@@ -107,8 +109,10 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_server(log: Path, env: dict[str, str] | None = None) -> Server:
-    """Start the app on a free loopback port; return once its health check answers "ok".
+def start_server(
+    log: Path, env: dict[str, str] | None = None, app: Path | None = None, base_path: str = ""
+) -> Server:
+    """Start the app (or ``app``) on a free loopback port; return once its health check answers.
 
     The command is the README's, ``streamlit run app.py`` in the checkout, so the page reads the
     same ``.streamlit/config.toml`` a user's does (no usage statistics, no Deploy button) and the
@@ -116,13 +120,15 @@ def start_server(log: Path, env: dict[str, str] | None = None) -> Server:
     environment variables Streamlit reads itself; so does the file watcher being off, because
     others may edit the checkout while the suite runs and the server must keep the code it
     started with (a watcher only offers a rerun; it changes no request the page makes).
+    ``base_path``: served under it (``server.baseUrlPath``), as behind a proxy.
     """
     port = _free_port()
-    command = [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"]
+    command = [str(Path(sys.executable).with_name("streamlit")), "run", str(app or "app.py")]
     env = {
         "STREAMLIT_SERVER_PORT": str(port),
         "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        **({"STREAMLIT_SERVER_BASE_URL_PATH": base_path} if base_path else {}),
         **(env or {}),
     }
     handle = log.open("wb")
@@ -134,7 +140,9 @@ def start_server(log: Path, env: dict[str, str] | None = None) -> Server:
         env={**os.environ, **env},
     )
     handle.close()
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(
+        f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else ""), process, log
+    )
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -325,6 +333,10 @@ class Tab:
         self.sidebar.locator("label").filter(has=label_box).click()
         expect(switch).to_be_checked(checked=not before)
 
+    def count_bytes(self) -> ByteCounter:
+        """Start counting what the page moves: websocket frames both ways and HTTP responses."""
+        return ByteCounter(self.context.new_cdp_session(self.page))
+
     def view_state(self) -> dict:
         """Zoom and centre of the map as Leaflet has them, and the map pane's offset.
 
@@ -349,6 +361,83 @@ class Tab:
                         lng: +c.lng.toFixed(6), transform: pane.style.transform};
             }"""
         )
+
+
+class ByteCounter:
+    """Bytes a page moves, from Chromium's own network log (CDP), since it was made.
+
+    Websocket frames count their payload (Streamlit's protobuf messages, as sent, either way);
+    HTTP responses count what came over the wire, headers included. Same-origin frames (the
+    map) share the page's log.
+    """
+
+    def __init__(self, cdp):
+        self.websocket = 0
+        self.http = 0
+        self.urls: list[str] = []
+        self.parts: dict[str, int] = {}  # bytes by kind of Streamlit message, for reports
+        self.last = time.monotonic()
+        self._cdp = cdp
+        self._requests: dict[str, str] = {}
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.webSocketFrameSent", lambda event: self._frame(event, sent=True))
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+
+    def _frame(self, event, sent: bool = False) -> None:
+        data = event["response"]["payloadData"]
+        binary = event["response"]["opcode"] == 2  # base64 in the log
+        raw = base64.b64decode(data) if binary else data.encode()
+        self.websocket += len(raw)
+        self.last = time.monotonic()
+        kind = "sent by the page" if sent else _message_kind(raw)
+        self.parts[kind] = self.parts.get(kind, 0) + len(raw)
+
+    def wait_quiet(self, page, quiet_s: float = 1.0, timeout_s: float = 60) -> None:
+        """Wait until a frame has come and then none for ``quiet_s``: the run is over."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            if self.websocket and time.monotonic() - self.last >= quiet_s:
+                return
+        pytest.fail(f"the page never went quiet: {self.report()}")
+
+    def report(self) -> str:
+        parts = sorted(self.parts.items(), key=lambda kv: -kv[1])
+        shown = ", ".join(f"{kind} {size / 1024:.1f}" for kind, size in parts[:8])
+        return f"{self.total / 1024:.1f} KB (websocket {self.websocket / 1024:.1f}: {shown}; "
+        f"HTTP {self.http / 1024:.1f}: {self.urls})"
+
+    def _request(self, event) -> None:
+        self._requests[event["requestId"]] = event["request"]["url"]
+
+    def _finished(self, event) -> None:
+        self.http += int(event["encodedDataLength"])
+        self.urls.append(self._requests.get(event["requestId"], "?"))
+
+    @property
+    def total(self) -> int:
+        return self.websocket + self.http
+
+    def reset(self) -> None:
+        self.websocket = self.http = 0
+        self.urls.clear()
+        self.parts.clear()
+
+
+def _message_kind(raw: bytes) -> str:
+    """What a websocket message from Streamlit carries (``element:component_instance``, …)."""
+    message = ForwardMsg()
+    try:
+        message.ParseFromString(raw)
+    except Exception:  # not a ForwardMsg: counted all the same
+        return "other"
+    kind = message.WhichOneof("type") or "other"
+    if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+        return "element:" + (message.delta.new_element.WhichOneof("type") or "")
+    return kind
 
 
 _SNAPSHOT_JS = """([frameSelector, markers]) => {

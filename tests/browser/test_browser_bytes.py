@@ -1,0 +1,99 @@
+"""What a switch costs on the wire: at most 60 KB per scenario switch or layer toggle.
+
+Bytes are deterministic (times are not: those live in scripts/benchmark.py). Leaflet and the
+country shapes travel once, as static files; a switch sends only what differs between views.
+"""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+BUDGET_KB = 60
+EFP = "Enhanced Forward Presence (end of 2017)"
+PROPOSAL = "The February 2022 proposal (eve of the invasion)"
+HESITATION = "Hypothetical: Slovakia and Hungary decline"
+LATEST = "Latest"
+MOSCOW = "Moscow's demand"
+
+
+def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
+    counter.reset()
+    if action == "switch":
+        tab.choose("Scenario", args[0])
+    else:
+        tab.toggle(args[0])
+    counter.wait_quiet(tab.page)  # the whole script run, and what trails it
+    tab.settle()
+    return f"{action} {args[0]}", counter.total / 1024, counter.report(), list(counter.urls)
+
+
+@pytest.mark.parametrize(
+    ("start", "steps"),
+    [
+        pytest.param(
+            "",
+            [
+                ("switch", EFP),
+                ("switch", HESITATION),
+                ("toggle", "Battle groups"),
+                ("toggle", "Battle groups"),
+                ("switch", PROPOSAL),
+            ],
+            id="from-the-default-view",
+        ),
+    ],
+)
+def test_switch_or_toggle_moves_at_most_60_kb(open_app, start, steps):
+    tab = open_app(start)
+    tab.settle()
+    counter = tab.count_bytes()
+    done = [_step(tab, counter, *step) for step in steps]
+    report = "\n".join(f"{name}: {text}" for name, _, text, _ in done)
+    print("\n" + report)
+    assert all(kb <= BUDGET_KB for _, kb, _, _ in done), f"over {BUDGET_KB} KB:\n{report}"
+    fetched = [url for *_, urls in done for url in urls if "/app/static/" in url]
+    assert not fetched, f"a switch fetched the static files again: {fetched}"
+
+
+def test_the_map_part_of_a_switch_stays_small_when_the_context_tables_arrive(open_app):
+    """From 2017 to February 2022 the page also gains two context tables (about 24 KB, sent
+    once per session by Streamlit, not by the map): the map's own message stays small."""
+    tab = open_app("scenario=efp-2017")
+    tab.settle()
+    counter = tab.count_bytes()
+    name, _, report, _ = _step(tab, counter, "switch", PROPOSAL)
+    print(f"\n{name}: {report}")
+    assert counter.parts["element:component_instance"] <= 35 * 1024, report
+
+
+@pytest.fixture(scope="module")
+def proxied_server(tmp_path_factory):
+    """The app under a base path (``server.baseUrlPath``), as behind a proxy at /flankmap/."""
+    from tests.browser.conftest import start_server, stop_server
+
+    running = start_server(tmp_path_factory.mktemp("proxied") / "server.log", base_path="flankmap")
+    yield running
+    stop_server(running)
+
+
+def test_map_draws_under_a_base_path(browser, proxied_server):
+    from tests.browser.conftest import Tab, _guard
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = Tab(context, context.new_page())
+    _guard(context, tab.blocked)
+    try:
+        tab.page.goto(f"{proxied_server.url}/")
+        tab.wait_drawn()
+        tab.expect_battlegroups(8)
+        static = tab.page.evaluate(
+            "() => performance.getEntriesByType('resource').map(e => e.name)"
+            ".concat([...document.querySelectorAll('iframe')].flatMap(f => "
+            "f.contentWindow.performance.getEntriesByType('resource').map(e => e.name)))"
+            ".filter(u => u.includes('/app/static/'))"
+        )
+        assert static, "the map loaded no static file"
+        assert all("/flankmap/app/static/flankmap/" in url for url in static), static
+    finally:
+        context.close()
+    assert not tab.blocked, tab.blocked
