@@ -36,7 +36,8 @@ from layers.scenarios import (
     Scenario,
     load_presets,
 )
-from layers.scene import build_scene, frontier_text
+from layers.metrics import frontier_text
+from layers.scene import build_scene
 from layers.sources import method_markdown
 from layers.strengths import timeline_frame
 from layers.timeline import next_step, play_start

@@ -10,7 +10,8 @@ import pytest
 from layers.contributors import contributor_matrix, contributor_records, rosters
 from layers.diff import diff_scenarios
 from layers.scenarios import get_scenario, load_presets
-from layers.scene import build_scene, frontier_text
+from layers.metrics import frontier_text
+from layers.scene import build_scene
 from layers.statements import note_on
 from render.export_vector import to_geojson, to_gpkg
 from render.folium_map import scene_features
