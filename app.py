@@ -12,13 +12,13 @@ from streamlit_folium import st_folium
 
 from geo.dates import today
 from geo.errors import FlankmapError
-from layers.contributors import contributor_matrix
-from layers.diff import diff_scenes, diff_text
-from layers.facts import event_dates
-from layers.map_table import battlegroup_table, member_table
-from layers.members import member_codes
-from layers.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
-from layers.scenario_io import (
+from layers.facts.sources import method_markdown
+from layers.facts.tables import event_dates
+from layers.scenario.diff import diff_scenes, diff_text
+from layers.scenario.map_table import battlegroup_table, member_table
+from layers.scenario.metrics import frontier_text
+from layers.scenario.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
+from layers.scenario.scenario_io import (
     as_custom,
     known_refs,
     read_scenario_bytes,
@@ -27,7 +27,7 @@ from layers.scenario_io import (
     with_battlegroup_toggled,
     with_hypothetical_battlegroup,
 )
-from layers.scenarios import (
+from layers.scenario.scenarios import (
     DEFAULT_SCENARIO,
     ENTRY_STATUSES,
     KINDS,
@@ -36,12 +36,12 @@ from layers.scenarios import (
     Scenario,
     load_presets,
 )
-from layers.metrics import frontier_text
-from layers.scene import build_scene
-from layers.sources import method_markdown
-from layers.strengths import timeline_frame
-from layers.timeline import next_step, play_start
-from layers.view import BASEMAPS, View, parse_view, view_to_params
+from layers.scenario.scene import build_scene
+from layers.scenario.timeline import next_step, play_start
+from layers.scenario.view import BASEMAPS, View, parse_view, view_to_params
+from layers.thematic.contributors import contributor_matrix
+from layers.thematic.members import member_codes
+from layers.thematic.strengths import timeline_frame
 from render.assets import write_static_files
 from render.charts import KEY_TEXT as CHART_KEY
 from render.charts import strength_chart, strength_chart_data

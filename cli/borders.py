@@ -32,8 +32,8 @@ def add_parser(sub) -> None:
 def border_rows(as_of=None) -> list[dict]:
     """Return the pairs as dicts with the keys the command prints."""
     from geo.measure import border_pairs
-    from layers.facts import load_table
-    from layers.members import member_codes
+    from layers.facts.tables import load_table
+    from layers.thematic.members import member_codes
 
     members = member_codes(as_of)
     published = {

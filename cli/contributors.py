@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 
-from layers.schema import ISO_SEP
+from layers.facts.schema import ISO_SEP
 
 FORMATS = ("text", "json", "csv")
 
@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the records."""
-    from layers.contributors import SCOPE_TEXT, contributor_records
+    from layers.thematic.contributors import SCOPE_TEXT, contributor_records
 
     records = contributor_records(args.as_of)
     if args.format == "json":

@@ -28,8 +28,8 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the differences."""
-    from layers.diff import diff_scenarios, diff_text
-    from layers.scenarios import get_scenario
+    from layers.scenario.diff import diff_scenarios, diff_text
+    from layers.scenario.scenarios import get_scenario
 
     d = diff_scenarios(get_scenario(args.a), get_scenario(args.b))
     if args.format == "json":

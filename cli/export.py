@@ -115,8 +115,8 @@ def add_parser(sub) -> None:
 
 
 def _layers(text: str) -> tuple[str, ...]:
-    from layers.scenarios import LAYER_IDS
-    from layers.view import parse_layers
+    from layers.scenario.scenarios import LAYER_IDS
+    from layers.scenario.view import parse_layers
 
     layers, unknown = parse_layers(text)
     if unknown:
@@ -152,7 +152,7 @@ def _check_span(args: argparse.Namespace) -> None:
 
 def _overlay(args: argparse.Namespace):
     """Read ``--overlay`` (None without it) before anything is built, so a bad file fails first."""
-    from layers.overlay import check_overlay_size, read_overlay
+    from layers.scenario.overlay import check_overlay_size, read_overlay
 
     if args.overlay is None:
         return None
@@ -177,10 +177,10 @@ def _folder(path: Path) -> Path:
 
 
 def _run_one(args: argparse.Namespace) -> int:
-    from layers.overlay import with_overlay
-    from layers.scenario_io import read_scenario_file
-    from layers.scenarios import get_scenario
-    from layers.scene import build_scene
+    from layers.scenario.overlay import with_overlay
+    from layers.scenario.scenario_io import read_scenario_file
+    from layers.scenario.scenarios import get_scenario
+    from layers.scenario.scene import build_scene
 
     option = "--scenario-file" if args.scenario_file is not None else "--scenario"
     if args.format is None:
@@ -234,9 +234,9 @@ def _run_animation(args: argparse.Namespace, scene, out: Path, size: dict[str, i
 def _run_all(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from layers.overlay import with_overlay
-    from layers.scenarios import load_presets
-    from layers.scene import build_scene
+    from layers.scenario.overlay import with_overlay
+    from layers.scenario.scenarios import load_presets
+    from layers.scenario.scene import build_scene
 
     if args.as_of is not None or args.layers is not None:
         raise InputError(

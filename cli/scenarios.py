@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print id, title and as-of date of each scenario."""
-    from layers.scenarios import load_presets
+    from layers.scenario.scenarios import load_presets
 
     presets = load_presets()
     if args.format == "json":
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one scenario in the format of a scenario file."""
-    from layers.scenario_io import scenario_to_dict, scenario_to_yaml
-    from layers.scenarios import get_scenario
+    from layers.scenario.scenario_io import scenario_to_dict, scenario_to_yaml
+    from layers.scenario.scenarios import get_scenario
 
     scenario = get_scenario(args.id)
     if args.show_format == "json":

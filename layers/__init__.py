@@ -1,8 +1,9 @@
 """Map layers built from the sourced facts: pure functions, each returning a new frame."""
 
-from layers.battlegroups import battlegroups, timeline
-from layers.border_states import border_states
-from layers.context import (
+from layers.facts.tables import event_dates, load_table
+from layers.thematic.battlegroups import battlegroups, timeline
+from layers.thematic.border_states import border_states
+from layers.thematic.context import (
     buildup_areas,
     buildup_areas_table,
     buildup_estimates,
@@ -11,8 +12,7 @@ from layers.context import (
     reinforcements_table,
     transnistria_note,
 )
-from layers.facts import event_dates, load_table
-from layers.members import member_codes, members
+from layers.thematic.members import member_codes, members
 
 __all__ = [
     "battlegroups",

@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from geo.dates import today
 from geo.errors import InputError
-from layers.facts import event_dates
-from layers.scene import Scene, build_scene
-from layers.timeline import frame_dates
+from layers.facts.tables import event_dates
+from layers.scenario.scene import Scene, build_scene
+from layers.scenario.timeline import frame_dates
 from render.png_layout import _REF_HEIGHT, _REF_WIDTH
 
 #: Every frame's title: a preset's own title may name its date ("facts as of 2026-11-28"),

@@ -29,7 +29,7 @@ from pathlib import Path
 import shapely
 
 from geo.boundaries import load_countries
-from layers.context import occupied_shapes
+from layers.thematic.context import occupied_shapes
 from render.live_script import live_script
 
 #: streamlit-folium's frame is ``<base>/component/streamlit_folium.st_folium/index.html``;

@@ -25,7 +25,7 @@ def strength_chart_data(
 ) -> pd.DataFrame:
     """Return the chart's rows: one per figure, up to ``as_of`` (a map never shows later ones).
 
-    ``frame`` is ``layers.strengths.timeline_frame``; ``names`` maps battle-group ids to the
+    ``frame`` is ``layers.thematic.strengths.timeline_frame``; ``names`` maps battle-group ids to the
     label shown (e.g. the host's name).
 
     Examples

@@ -10,8 +10,8 @@ from branca.element import Figure, MacroElement
 from jinja2 import Template
 from markupsafe import Markup
 
-from layers.scene import Scene
-from layers.view import DEFAULT_BASEMAP
+from layers.scenario.scene import Scene
+from layers.scenario.view import DEFAULT_BASEMAP
 from render.folium_map import LEGEND_CSS, _Css, _LegendControl, base_map, layer_groups
 from render.legend import legend_html
 from render.text import html_text

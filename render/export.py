@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from layers.scene import Scene
+    from layers.scenario.scene import Scene
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import re
 from html.parser import HTMLParser
 
 from geo.errors import InputError
-from layers.scene import Scene
-from layers.view import BASEMAPS, DEFAULT_BASEMAP
+from layers.scenario.scene import Scene
+from layers.scenario.view import BASEMAPS, DEFAULT_BASEMAP
 from render.folium_map import build_map
 
 

@@ -26,9 +26,9 @@ from matplotlib.image import imsave
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import Circle, Patch
 
-from layers.scenarios import KINDS
-from layers.scene import Scene
-from layers.sources import label_domains
+from layers.facts.sources import label_domains
+from layers.scenario.scenarios import KINDS
+from layers.scenario.scene import Scene
 from render.export import check_options
 from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
 from render.png_layout import (
@@ -98,7 +98,7 @@ def _caption(scene: Scene, chars: int) -> str:
         domains = [d for d in _source_domains(values) if d not in seen]
         seen.update(domains)
         if domains:
-            # best source tier first, copies marked (layers.sources)
+            # best source tier first, copies marked (layers.facts.sources)
             paragraphs.append(f"{title}: {', '.join(label_domains(domains))}.")
     paragraphs += [
         *scene.notes,

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from layers.scenarios import KINDS, record_to_dict
-from layers.scene import Scene
+from layers.scenario.scenarios import KINDS, record_to_dict
+from layers.scenario.scene import Scene
 from render.export import export_filename, write_export
 from render.legend import BOUNDARIES_CREDIT
 

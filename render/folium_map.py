@@ -26,8 +26,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from layers.scene import LAYER_IDS, Scene, build_scene
-from layers.view import DEFAULT_BASEMAP
+from layers.scenario.scene import LAYER_IDS, Scene, build_scene
+from layers.scenario.view import DEFAULT_BASEMAP
 from render.assets import (
     LIVE_SCRIPT_FILE,
     SHAPE_SETS,
@@ -332,7 +332,7 @@ def shared_texts() -> tuple[str, ...]:
     these texts by index, so a switch does not re-send the same names, notes and source URLs.
     A text not in here (another date, the user's scenario or overlay) travels inline.
     """
-    from layers.scenarios import load_presets
+    from layers.scenario.scenarios import load_presets
 
     texts: set[str] = set()
     for scenario in load_presets().values():

@@ -9,8 +9,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
-from layers.scenarios import KINDS
-from layers.scene import Scene
+from layers.scenario.scenarios import KINDS
+from layers.scenario.scene import Scene
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
 BOUNDARIES_CREDIT = (

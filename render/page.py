@@ -11,8 +11,8 @@ import datetime as dt
 
 from markupsafe import Markup, escape
 
-from layers.scenarios import KINDS
-from layers.scene import Scene
+from layers.scenario.scenarios import KINDS
+from layers.scenario.scene import Scene
 
 #: Layout for the map first: less blank space above the content, a compact metric strip, and
 #: the date box laid over the map's top-right corner (its own element takes no height).
@@ -73,8 +73,8 @@ def map_name(scene: Scene) -> str:
     Examples
     --------
     >>> import datetime as dt
-    >>> from layers.scenarios import load_presets
-    >>> from layers.scene import build_scene
+    >>> from layers.scenario.scenarios import load_presets
+    >>> from layers.scenario.scene import build_scene
     >>> s = load_presets()["efp-2017"]
     >>> map_name(build_scene(s, dt.date(2018, 6, 1), ("members", "battlegroups")))
     "Map of NATO's eastern flank on 2018-06-01: Enhanced Forward Presence (end of 2017), ...

@@ -18,7 +18,7 @@ from pyproj import Geod, Transformer
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from layers.scene import Scene
+    from layers.scenario.scene import Scene
 
 #: LAEA Europe: equal-area, so no country looks bigger than it is.
 PNG_CRS = "EPSG:3035"

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from geo.boundaries import load_countries  # noqa: E402
 from geo.measure import border_pairs, clear_cache  # noqa: E402
-from layers.scenarios import get_scenario, load_presets  # noqa: E402
-from layers.scene import build_scene  # noqa: E402
+from layers.scenario.scenarios import get_scenario, load_presets  # noqa: E402
+from layers.scenario.scene import build_scene  # noqa: E402
 from render.folium_map import COUNTRY_FIELDS, build_map, feature_collection  # noqa: E402
 
 SCENARIO = "proposal-2022"

@@ -476,7 +476,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "`in_effect_from` is the first day the map shows the figure: the day given, or the LAST "
         "day of a month or year (a figure reported in 'March 2017' is shown from 2017-03-31), "
         "so a map never shows a figure before it was reported. A battle group's strength on a "
-        "date is the latest figure in effect (`layers.strengths`).",
+        "date is the latest figure in effect (`layers.thematic.strengths`).",
         "Every troop figure in battlegroup_events.csv is also a row here (the build checks it).",
         *strength_log,
     ]
@@ -729,7 +729,7 @@ def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
         'snapshot with a reason (one nation\'s own contribution, "such as", a cut-off copy); '
         "else `complete` (the source's list as read).",
         "On a date, each battle group shows its latest snapshot that is not partial; only if "
-        "there is none, its latest partial one (layers/contributors.py).",
+        "there is none, its latest partial one (layers/thematic/contributors.py).",
     ]
     return out, log
 
@@ -891,7 +891,7 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "seen in the source) or `partial` (the main fact is sourced, a detail such as the day "
         "is not; `notes` say which). Rows marked `verified=no` in the source are not shipped "
         f"(dropped: {sum(dropped.values())}). Column types and allowed values: "
-        "`layers/schema.py`.",
+        "`layers/facts/schema.py`.",
         "",
         "Coordinates are WGS84 decimal degrees from the page named in `coord_source`; they mark "
         "the named town, airport or training area, not a specific barracks. Empty means not "

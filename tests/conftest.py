@@ -17,12 +17,12 @@ from streamlit.testing.v1 import AppTest
 
 import geo.boundaries
 import geo.measure
-import layers.facts
-import layers.scenarios
+import layers.facts.tables
+import layers.scenario.scenarios
 from cli.main import main
-from layers.facts import event_dates
-from layers.scenarios import DEFAULT_SCENARIO, load_presets
-from layers.scene import build_scene
+from layers.facts.tables import event_dates
+from layers.scenario.scenarios import DEFAULT_SCENARIO, load_presets
+from layers.scenario.scene import build_scene
 from render.export_html import to_html
 from render.folium_map import layer_groups, scene_features
 from render.legend import legend_html
@@ -86,10 +86,10 @@ def scenario_doc(*entries: dict, **top: object) -> dict:
 
 def clear_caches() -> None:
     """Forget every file read so far (facts, boundaries, measures, presets, the app's caches)."""
-    layers.facts.clear_cache()
+    layers.facts.tables.clear_cache()
     geo.boundaries.clear_cache()
     geo.measure.clear_cache()
-    layers.scenarios._load_presets.cache_clear()
+    layers.scenario.scenarios._load_presets.cache_clear()
     if "streamlit" in sys.modules:  # only an app run has anything cached there
         sys.modules["streamlit"].cache_data.clear()
 

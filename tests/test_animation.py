@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from geo.dates import today
-from layers.facts import event_dates
+from layers.facts.tables import event_dates
 
 BUDGET = 4 * 1024 * 1024  # bytes, at 1200x900 from 2014 to today
 
@@ -126,8 +126,8 @@ def test_no_frame_shows_a_title_that_names_a_later_date(monkeypatch):
     import io
 
     import render.export_png
-    from layers.scenarios import get_scenario
-    from layers.scene import build_scene
+    from layers.scenario.scenarios import get_scenario
+    from layers.scenario.scene import build_scene
     from render.animation import FRAME_TITLE, to_gif
 
     drawn = []

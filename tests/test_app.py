@@ -10,7 +10,7 @@ import json
 from conftest import KEY, metric, no_traceback, run_app
 from conftest import page_html as legend
 
-from layers.scenarios import load_presets
+from layers.scenario.scenarios import load_presets
 from render.text import markdown_escape
 
 
@@ -121,7 +121,7 @@ def test_export_animates_between_two_chosen_dates():
 
     from PIL import Image
 
-    from layers.facts import event_dates
+    from layers.facts.tables import event_dates
 
     in_2017 = [d for d in event_dates() if d.startswith("2017")]  # the eFP battle groups
     at = run_app(scenario="efp-2017")
@@ -150,7 +150,7 @@ def test_play_starts_from_the_date_on_screen_and_pauses():
 
 
 def test_play_past_the_last_record_starts_from_the_first():
-    from layers.facts import event_dates
+    from layers.facts.tables import event_dates
 
     first = event_dates()[0]
     at = run_app(scenario="latest")  # its date is after the last dated record

@@ -1,4 +1,7 @@
-"""Imports flow one way (geo → layers → render → cli/app) and Streamlit stays in app.py."""
+"""Imports flow one way (geo → layers → render → cli/app) and Streamlit stays in app.py.
+
+Inside ``layers`` too: facts → thematic → scenario.
+"""
 
 import ast
 from pathlib import Path
@@ -9,28 +12,54 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["geo", "layers", "render", "cli"]
 
 
-def _imports(path: Path) -> set[str]:
+LAYERS_ORDER = ["facts", "thematic", "scenario"]
+
+
+def _modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, dotted (``from a.b import c`` gives ``a.b``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
+            found.add(node.module)
     return found
 
 
-MODULES = [p for package in ORDER for p in sorted((ROOT / package).glob("*.py"))]
+def _imports(path: Path) -> set[str]:
+    return {module.split(".")[0] for module in _modules(path)}
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+MODULES = [p for package in ORDER for p in sorted((ROOT / package).rglob("*.py"))]
+LAYER_MODULES = [p for p in MODULES if p.parent.parent.name == "layers"]
+
+
+def _ids(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_every_layers_module_is_in_a_part():
+    assert {p.parent.name for p in LAYER_MODULES} == set(LAYERS_ORDER)
+    assert [p.name for p in (ROOT / "layers").glob("*.py")] == ["__init__.py"]
+
+
+@pytest.mark.parametrize("path", LAYER_MODULES, ids=_ids)
+def test_layers_parts_import_only_from_the_left(path):
+    part = path.parent.name
+    allowed = set(LAYERS_ORDER[: LAYERS_ORDER.index(part) + 1])
+    used = {m.split(".")[1] for m in _modules(path) if m.startswith("layers.") and "." in m}
+    assert used <= allowed, f"layers.{part} may import only {sorted(allowed)}, uses {sorted(used)}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_ids)
 def test_imports_only_from_the_left(path):
-    package = path.parent.name
+    package = path.relative_to(ROOT).parts[0]
     allowed = set(ORDER[: ORDER.index(package) + 1])
     ours = _imports(path) & set(ORDER)
     assert ours <= allowed, f"{package} may import only {sorted(allowed)}, imports {sorted(ours)}"
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", MODULES, ids=_ids)
 def test_no_streamlit_below_the_app(path):
     assert not _imports(path) & {"streamlit", "streamlit_folium"}

@@ -7,12 +7,12 @@ import re
 import pyogrio
 import pytest
 
-from layers.contributors import contributor_matrix, contributor_records, rosters
-from layers.diff import diff_scenarios
-from layers.scenarios import get_scenario, load_presets
-from layers.metrics import frontier_text
-from layers.scene import build_scene
-from layers.statements import note_on
+from layers.facts.statements import note_on
+from layers.scenario.diff import diff_scenarios
+from layers.scenario.metrics import frontier_text
+from layers.scenario.scenarios import get_scenario, load_presets
+from layers.scenario.scene import build_scene
+from layers.thematic.contributors import contributor_matrix, contributor_records, rosters
 from render.export_vector import to_geojson, to_gpkg
 from render.folium_map import scene_features
 from render.legend import legend_html
@@ -197,7 +197,7 @@ def test_no_view_names_a_date_after_its_own(scenario_id):
 
 
 def test_a_note_loses_the_clauses_about_later_days():
-    from layers.context import reinforcements_table
+    from layers.thematic.context import reinforcements_table
 
     before = reinforcements_table("2022-02-23").set_index("id").at["us_f16_fetesti", "notes"]
     after = reinforcements_table("2022-06-28").set_index("id").at["us_f16_fetesti", "notes"]
@@ -257,7 +257,7 @@ def test_diff_json_reports_covered_frontier_with_ukraine_growing(run_cli):
 
 
 def test_diff_text_shows_the_ukraine_frontier():
-    from layers.diff import diff_text
+    from layers.scenario.diff import diff_text
 
     text = diff_text(diff_scenarios(get_scenario("efp-2017"), get_scenario("proposal-2022")))
     line = next(x for x in text.splitlines() if "with UKR" in x)
@@ -273,7 +273,7 @@ def test_metric_line_names_each_neighbour():
 
 
 def test_other_allies_and_the_planning_step_are_dated_context():
-    from layers.context import reinforcements, reinforcements_table
+    from layers.thematic.context import reinforcements, reinforcements_table
 
     table = reinforcements_table("2022-02-23").set_index("id")
     assert {"dnk_f16_ltu", "esp_eurofighters_bgr", "nld_f35_bgr", "nato_dm_planning"} <= set(

@@ -25,8 +25,8 @@ from conftest import (
 )
 
 from geo.errors import FlankmapError
-from layers.scenario_io import scenario_to_yaml
-from layers.scenarios import get_scenario
+from layers.scenario.scenario_io import scenario_to_yaml
+from layers.scenario.scenarios import get_scenario
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from conftest import assert_one_line_error, files_in
 
-from layers.scenario_io import scenario_to_yaml, with_hypothetical_battlegroup
-from layers.scenarios import get_scenario, load_presets, read_scenario_text
+from layers.scenario.scenario_io import scenario_to_yaml, with_hypothetical_battlegroup
+from layers.scenario.scenarios import get_scenario, load_presets, read_scenario_text
 
 # --- diff ------------------------------------------------------------------------------------
 

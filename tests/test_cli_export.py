@@ -11,7 +11,7 @@ import pytest
 from conftest import files_in
 
 import render.export
-from layers.scenarios import load_presets
+from layers.scenario.scenarios import load_presets
 
 
 def test_export_one_file(tmp_path, run_cli):
@@ -117,11 +117,11 @@ def test_unwritable_path_is_refused(tmp_path, run_cli):
 
 
 def test_all_writes_every_scenario_in_every_format(tmp_path, run_cli, monkeypatch):
-    import layers.scenarios
+    import layers.scenario.scenarios
 
     presets = load_presets()
     subset = {key: presets[key] for key in ("efp-2017", "moscow-1997")}
-    monkeypatch.setattr(layers.scenarios, "load_presets", lambda: subset)
+    monkeypatch.setattr(layers.scenario.scenarios, "load_presets", lambda: subset)
     status, out, _ = run_cli(["export", "--all", "--out", str(tmp_path / "all")])
     assert status == 0
     written = sorted(Path(line).name for line in out.splitlines())

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from layers.diff import diff_scenarios, diff_scenes, diff_text
-from layers.scenario_io import with_hypothetical_battlegroup
-from layers.scenarios import get_scenario, load_presets
-from layers.scene import build_scene
+from layers.scenario.diff import diff_scenarios, diff_scenes, diff_text
+from layers.scenario.scenario_io import with_hypothetical_battlegroup
+from layers.scenario.scenarios import get_scenario, load_presets
+from layers.scenario.scene import build_scene
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from matplotlib.image import imread
 import render.export_html
 import render.export_vector
 from geo.errors import FlankmapError, InputError
-from layers.scenarios import get_scenario, load_presets
-from layers.scene import build_scene
+from layers.scenario.scenarios import get_scenario, load_presets
+from layers.scenario.scene import build_scene
 from render import export_png, png_layout
 from render.export import FORMATS, check_options, export_filename, write_export
 from render.export_html import to_html

@@ -2,7 +2,7 @@
 
 import pytest
 
-from layers.frontier import alliance_frontier, frontier_totals
+from layers.thematic.frontier import alliance_frontier, frontier_totals
 
 
 def test_finland_joins_the_frontier_on_accession_day():

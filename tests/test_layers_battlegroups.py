@@ -9,9 +9,9 @@ from conftest import edit_csv
 
 from geo.dates import period_start
 from geo.errors import InputError
-from layers.battlegroups import battlegroups, timeline
-from layers.facts import event_dates, load_table
-from layers.schema import STATUS, URL_SEP
+from layers.facts.schema import STATUS, URL_SEP
+from layers.facts.tables import event_dates, load_table
+from layers.thematic.battlegroups import battlegroups, timeline
 
 STATIC = load_table("battlegroups").to_dict("records")
 EVENTS = load_table("battlegroup_events").to_dict("records")

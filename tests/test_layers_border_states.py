@@ -3,7 +3,7 @@
 import pytest
 from shapely.geometry import Point
 
-from layers.border_states import border_states
+from layers.thematic.border_states import border_states
 
 SIMFEROPOL = Point(34.10, 44.95)
 KALININGRAD = Point(20.51, 54.71)

@@ -6,7 +6,8 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import InputError
-from layers.context import (
+from layers.facts.tables import load_table
+from layers.thematic.context import (
     buildup_areas,
     buildup_areas_table,
     buildup_estimates,
@@ -15,7 +16,6 @@ from layers.context import (
     reinforcements_table,
     transnistria_note,
 )
-from layers.facts import load_table
 
 SIMFEROPOL = Point(34.10, 44.95)
 REINFORCEMENTS = load_table("reinforcements").to_dict("records")

@@ -11,8 +11,8 @@ from conftest import REPO, edit_csv
 
 from geo.dates import period_start
 from geo.errors import DataError
-from layers.facts import event_dates, load_table
-from layers.schema import TABLES, URL_SEP
+from layers.facts.schema import TABLES, URL_SEP
+from layers.facts.tables import event_dates, load_table
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -372,7 +372,7 @@ def test_unknown_table():
 
 
 def test_broken_member_table_breaks_the_layers(facts_copy):
-    from layers.members import members
+    from layers.thematic.members import members
 
     edit_csv(facts_copy / "members.csv", _set(0, "source_url", ""))
     with pytest.raises(DataError, match=r"members\.csv: row 1 \(iso3 'BEL'\)"):

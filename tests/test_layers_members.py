@@ -6,8 +6,8 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import InputError
-from layers.facts import load_table
-from layers.members import member_codes, members
+from layers.facts.tables import load_table
+from layers.thematic.members import member_codes, members
 
 SIMFEROPOL = Point(34.10, 44.95)
 MEMBERS = load_table("members").to_dict("records")

@@ -12,10 +12,10 @@ from shapely.geometry import Point
 
 from geo.errors import DataError
 from layers import occupation
-from layers.context import occupied
-from layers.occupation import occupation_notes, occupied_areas
-from layers.scenarios import get_scenario
-from layers.scene import build_scene
+from layers.scenario.scenarios import get_scenario
+from layers.scenario.scene import build_scene
+from layers.thematic.context import occupied
+from layers.thematic.occupation import occupation_notes, occupied_areas
 
 DONETSK = Point(37.80, 48.00)
 SUKHUMI = Point(41.01528, 43.00333)

@@ -30,8 +30,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from layers.scenarios import load_presets
-from layers.scene import build_scene
+from layers.scenario.scenarios import load_presets
+from layers.scenario.scene import build_scene
 
 REPO = Path(__file__).resolve().parent.parent
 SESSIONS = 20

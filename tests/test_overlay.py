@@ -15,9 +15,9 @@ from conftest import KEY, no_traceback, page_html, run_app
 from shapely.geometry import LineString, Polygon
 
 from geo.errors import InputError
-from layers.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
-from layers.scenarios import get_scenario
-from layers.scene import build_scene
+from layers.scenario.overlay import MAX_OVERLAY_BYTES, read_overlay, with_overlay
+from layers.scenario.scenarios import get_scenario
+from layers.scenario.scene import build_scene
 from render.export import export_bytes
 from render.legend import legend_html
 

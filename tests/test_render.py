@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from layers.scenarios import get_scenario, load_presets
-from layers.scene import build_scene
+from layers.scenario.scenarios import get_scenario, load_presets
+from layers.scenario.scene import build_scene
 from render.folium_map import base_map, build_map, layer_groups, scene_features
 from render.legend import legend_html, legend_keys
 from render.styles import LEGEND_TEXT

@@ -11,8 +11,8 @@ import folium
 import pytest
 import shapely
 
-from layers.scenarios import load_presets
-from layers.scene import build_scene
+from layers.scenario.scenarios import load_presets
+from layers.scenario.scene import build_scene
 from render.assets import SHAPE_SETS, TEXTS_FILE, static_files, static_url, write_static_files
 from render.folium_map import (
     LAYER_SPECS,

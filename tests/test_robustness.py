@@ -26,8 +26,8 @@ from conftest import (
 )
 from streamlit.testing.v1 import AppTest
 
-from layers.scenarios import load_presets
-from layers.view import parse_view
+from layers.scenario.scenarios import load_presets
+from layers.scenario.view import parse_view
 
 TEMPLATE = "Zed{{ 7*7 }}Zed"  # rendered by Jinja it would read Zed49Zed
 RAN = "Zed49Zed"

@@ -9,7 +9,7 @@ import pytest
 from conftest import scenario_doc
 
 from geo.errors import ScenarioError
-from layers.scenario_io import (
+from layers.scenario.scenario_io import (
     USER_SOURCE,
     as_custom,
     scenario_to_yaml,
@@ -17,7 +17,7 @@ from layers.scenario_io import (
     with_battlegroup_toggled,
     with_hypothetical_battlegroup,
 )
-from layers.scenarios import get_scenario, parse_scenario, read_scenario_text
+from layers.scenario.scenarios import get_scenario, parse_scenario, read_scenario_text
 
 
 def test_toggle_off_and_on_restores_the_preset():

@@ -12,13 +12,13 @@ import yaml
 from conftest import scenario_doc as _doc
 
 from geo.errors import ScenarioError
-from layers.scenario_io import (
+from layers.scenario.scenario_io import (
     read_scenario_bytes,
     read_scenario_file,
     scenario_to_dict,
     scenario_to_yaml,
 )
-from layers.scenarios import (
+from layers.scenario.scenarios import (
     get_scenario,
     load_presets,
     parse_scenario,

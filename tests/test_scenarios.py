@@ -7,7 +7,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from geo.errors import ScenarioError
-from layers.scenarios import (
+from layers.scenario.scenarios import (
     KINDS,
     LAYER_IDS,
     get_scenario,
@@ -17,7 +17,7 @@ from layers.scenarios import (
     scenario_dir,
     scenario_schema,
 )
-from layers.scene import build_scene
+from layers.scenario.scene import build_scene
 
 REQUIRED_IDS = [
     "pre-2014",

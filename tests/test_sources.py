@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from layers.facts import load_table
-from layers.scenarios import get_scenario
-from layers.scene import build_scene
-from layers.schema import TABLES
-from layers.sources import COPY_MARK, TIERS, rank_sources, source_tier
+from layers.facts.schema import TABLES
+from layers.facts.sources import COPY_MARK, TIERS, rank_sources, source_tier
+from layers.facts.tables import load_table
+from layers.scenario.scenarios import get_scenario
+from layers.scenario.scene import build_scene
 from render.export import export_bytes
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,11 +5,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from layers.battlegroups import battlegroups
-from layers.facts import load_table
-from layers.scenarios import get_scenario
-from layers.scene import build_scene
-from layers.strengths import strength_on, strengths, timeline_frame
+from layers.facts.tables import load_table
+from layers.scenario.scenarios import get_scenario
+from layers.scenario.scene import build_scene
+from layers.thematic.battlegroups import battlegroups
+from layers.thematic.strengths import strength_on, strengths, timeline_frame
 from render.charts import strength_chart, strength_chart_data
 
 EFP = ["bg_est", "bg_lva", "bg_ltu", "bg_pol"]

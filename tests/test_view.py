@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from layers.scenarios import DEFAULT_SCENARIO, LAYER_IDS, load_presets
-from layers.view import View, parse_layers, parse_view, view_to_params
+from layers.scenario.scenarios import DEFAULT_SCENARIO, LAYER_IDS, load_presets
+from layers.scenario.view import View, parse_layers, parse_view, view_to_params
 
 IDS = ["efp-2017", "proposal-2022", "latest"]
 

@@ -8,9 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from layers.facts import event_dates
-from layers.scenarios import load_presets
-from layers.scene import build_scene
+from layers.facts.tables import event_dates
+from layers.scenario.scenarios import load_presets
+from layers.scenario.scene import build_scene
 
 from .conftest import MAP_FRAME
 

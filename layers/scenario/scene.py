@@ -20,10 +20,16 @@ from geo.boundaries import load_countries
 from geo.crs import WGS84
 from geo.dates import period_start
 from geo.errors import InputError
-from layers.battlegroups import AT_HOST_POINT, country_names, host_points
-from layers.battlegroups import battlegroups as fact_battlegroups
-from layers.border_states import border_states
-from layers.context import (
+from layers.facts.schema import ISO_SEP
+from layers.facts.sources import rank_sources
+from layers.facts.statements import note_on
+from layers.facts.tables import load_table
+from layers.scenario.metrics import Metrics, compute_metrics
+from layers.scenario.scenarios import LAYER_IDS, RefEntry, Scenario
+from layers.thematic.battlegroups import AT_HOST_POINT, country_names, host_points
+from layers.thematic.battlegroups import battlegroups as fact_battlegroups
+from layers.thematic.border_states import border_states
+from layers.thematic.context import (
     buildup_areas,
     buildup_areas_table,
     buildup_estimates,
@@ -31,16 +37,10 @@ from layers.context import (
     reinforcements,
     reinforcements_table,
 )
-from layers.contributors import Roster, contributors_cell, rosters
-from layers.facts import load_table
-from layers.members import member_codes
-from layers.metrics import Metrics, compute_metrics
-from layers.occupation import occupation_notes
-from layers.scenarios import LAYER_IDS, RefEntry, Scenario
-from layers.schema import ISO_SEP
-from layers.sources import rank_sources
-from layers.statements import note_on
-from layers.strengths import FORMATION_TEXT, SCOPE_TEXT
+from layers.thematic.contributors import Roster, contributors_cell, rosters
+from layers.thematic.members import member_codes
+from layers.thematic.occupation import occupation_notes
+from layers.thematic.strengths import FORMATION_TEXT, SCOPE_TEXT
 
 #: How each battle-group status is drawn: existing, proposed or hypothetical.
 STATUS_CLASS = {
@@ -110,7 +110,7 @@ class Scene:
     #: What a drawn layer knowingly leaves out (``{id, text, source_url}``): the map, the
     #: legend and every export say it.
     layer_notes: tuple[Mapping[str, str], ...] = field(default=())
-    #: The user's own line or area (``layers.overlay``), drawn on top; never cached data.
+    #: The user's own line or area (``layers.scenario.overlay``), drawn on top; never cached data.
     overlay: gpd.GeoDataFrame = field(default_factory=lambda: _empty(["geometry"]))
     #: Every build-up area observed by the date, with or without a sourced point.
     buildup_table: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from geo.errors import DataError
 from geo.paths import data_path
-from layers.schema import URL_SEP
+from layers.facts.schema import URL_SEP
 
 #: Tiers, best first, with the words a reader sees.
 TIERS: dict[str, str] = {

@@ -1,6 +1,6 @@
 """The fact tables in ``data/facts/``: their columns, types and allowed values, named once.
 
-``layers.facts.load_table`` validates every file against :data:`TABLES`; the build script
+``layers.facts.tables.load_table`` validates every file against :data:`TABLES`; the build script
 (``scripts/build_facts.py``) writes the same columns. A column's ``kind`` says how its text is
 checked and parsed:
 

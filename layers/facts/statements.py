@@ -12,8 +12,8 @@ import datetime as dt
 import re
 
 from geo.dates import parse_as_of, period_start
-from layers.facts import load_table
-from layers.schema import join_urls
+from layers.facts.schema import join_urls
+from layers.facts.tables import load_table
 
 
 def statements(feature_id: str, as_of: str | dt.date | None = None) -> list[dict[str, str]]:

@@ -1,6 +1,6 @@
 """What the map shows, as tables: for screen readers, for copying, and to check the map against.
 
-Pure: each function reads a :class:`~layers.scene.Scene` and returns a new DataFrame with
+Pure: each function reads a :class:`~layers.scenario.scene.Scene` and returns a new DataFrame with
 plain-text cells and readable column names; the app shows them with ``st.dataframe``.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers.facts import load_table
-from layers.members import member_codes
-from layers.scene import Scene
+from layers.facts.tables import load_table
+from layers.scenario.scene import Scene
+from layers.thematic.members import member_codes
 
 #: Battle-group columns of the scene, and their headings in the table.
 BATTLEGROUP_COLUMNS = {
@@ -37,8 +37,8 @@ def battlegroup_table(scene: Scene) -> pd.DataFrame:
     Examples
     --------
     >>> import datetime as dt
-    >>> from layers.scenarios import load_presets
-    >>> from layers.scene import build_scene
+    >>> from layers.scenario.scenarios import load_presets
+    >>> from layers.scenario.scene import build_scene
     >>> s = load_presets()["efp-2017"]
     >>> table = battlegroup_table(build_scene(s, dt.date(2018, 6, 1), s.layers))
     >>> list(table.columns)
@@ -59,8 +59,8 @@ def member_table(scene: Scene) -> pd.DataFrame:
     Examples
     --------
     >>> import datetime as dt
-    >>> from layers.scenarios import load_presets
-    >>> from layers.scene import build_scene
+    >>> from layers.scenario.scenarios import load_presets
+    >>> from layers.scenario.scene import build_scene
     >>> s = load_presets()["efp-2017"]
     >>> table = member_table(build_scene(s, dt.date(2018, 6, 1), s.layers))
     >>> len(table), table.iloc[0].tolist()[:3]

@@ -2,7 +2,7 @@
 
 A battle group's strength on a date is the latest sourced figure in effect on or before it
 (``in_effect_from``; month- or year-dated figures count from the last day of their period).
-Figures of the same day rank by source tier (``layers.sources``), then present before planned.
+Figures of the same day rank by source tier (``layers.facts.sources``), then present before planned.
 Each figure keeps its date, its scope (``present`` or ``planned``), what it counts (the battle
 group, the battle group upgraded to a brigade, or another formation in the host) and its source.
 
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.dates import parse_as_of
-from layers.facts import load_table
-from layers.sources import rank_sources, tier_rank
+from layers.facts.sources import rank_sources, tier_rank
+from layers.facts.tables import load_table
 
 #: Words for a figure's scope and formation.
 SCOPE_TEXT = {"present": "present", "planned": "PLANNED"}

@@ -25,14 +25,14 @@ from geo.boundaries import known_iso3
 from geo.dates import parse_as_of, period_start
 from geo.errors import FlankmapError, ScenarioError
 from geo.paths import data_path
-from layers.facts import load_table
-from layers.members import member_codes
-from layers.scenario_schema import ENTRY_STATUSES as ENTRY_STATUSES  # the schema's names,
-from layers.scenario_schema import KINDS as KINDS  # re-exported for the app and the CLI
-from layers.scenario_schema import LAYER_IDS, check_shape, short_repr
-from layers.scenario_schema import LAYER_TITLES as LAYER_TITLES
-from layers.scenario_schema import scenario_schema as scenario_schema
-from layers.schema import ISO_SEP
+from layers.facts.schema import ISO_SEP
+from layers.facts.tables import load_table
+from layers.scenario.scenario_schema import ENTRY_STATUSES as ENTRY_STATUSES  # the schema's names,
+from layers.scenario.scenario_schema import KINDS as KINDS  # re-exported for the app and the CLI
+from layers.scenario.scenario_schema import LAYER_IDS, check_shape, short_repr
+from layers.scenario.scenario_schema import LAYER_TITLES as LAYER_TITLES
+from layers.scenario.scenario_schema import scenario_schema as scenario_schema
+from layers.thematic.members import member_codes
 
 MAX_FILE_BYTES = 1_000_000
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from geo.measure import frontier
-from layers.members import member_codes
+from layers.thematic.members import member_codes
 
 #: The states across the eastern flank.
 NEIGHBOURS = ("RUS", "BLR", "UKR")

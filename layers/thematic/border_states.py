@@ -2,8 +2,9 @@
 
 Russia is drawn as two features: ``RUS`` (without Kaliningrad) and ``RUS-KGD`` (the Kaliningrad
 exclave between Lithuania and Poland). Ukraine is drawn de jure, with Crimea (see
-``layers.context.occupied`` for the occupation since 2014). Transnistria has no polygon in the
-country boundaries (its outline is in ``layers.context.occupied``); Moldova's ``notes`` name it.
+``layers.thematic.context.occupied`` for the occupation since 2014). Transnistria has no polygon in
+the country boundaries (its outline is in ``layers.thematic.context.occupied``); Moldova's ``notes``
+name it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shapely
 
 from geo.boundaries import load_countries, load_subunits
 from geo.errors import DataError
-from layers.facts import load_table
+from layers.facts.tables import load_table
 
 COLUMNS = ["feature_id", "iso3", "name", "role", "notes", "source_url", "verified", "geometry"]
 

@@ -1,8 +1,8 @@
 """Scenarios as documents: write one back as YAML, read a user's file, edit a copy.
 
-Every function here is pure: an edit returns a new :class:`~layers.scenarios.Scenario`, checked by
-parsing it again exactly as a file would be, so an edited scenario can always be saved with
-:func:`scenario_to_yaml` and loaded back unchanged. Text is kept as typed (HTML included); the
+Every function here is pure: an edit returns a new :class:`~layers.scenario.scenarios.Scenario`,
+checked by parsing it again exactly as a file would be, so an edited scenario can always be saved
+with :func:`scenario_to_yaml` and loaded back unchanged. Text is kept as typed (HTML included); the
 renderers escape it.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from geo.errors import ScenarioError
-from layers.facts import load_table
-from layers.scenarios import (
+from layers.facts.tables import load_table
+from layers.scenario.scenarios import (
     MAX_FILE_BYTES,
     CustomEntry,
     RefEntry,
@@ -59,11 +59,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """Return ``scenario`` as a plain, JSON-ready mapping in :data:`KEY_ORDER`.
 
     Dates are ``YYYY-MM-DD`` text; ``demand`` is left out when the scenario has none.
-    :func:`~layers.scenarios.parse_scenario` turns the result back into an equal scenario.
+    :func:`~layers.scenario.scenarios.parse_scenario` turns the result back into an equal scenario.
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> d = scenario_to_dict(get_scenario("efp-2017"))
     >>> list(d)[:4], d["as_of"], d["battlegroups"][0]
     (['id', 'title', 'kind', 'as_of'], '2017-12-31', {'ref': 'bg_est'})
@@ -128,7 +128,7 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> print(scenario_to_yaml(get_scenario("efp-2017")).split("battlegroups:")[1][:38])
     <BLANKLINE>
       - {ref: bg_est}
@@ -252,7 +252,7 @@ def with_battlegroup_toggled(scenario: Scenario, bg_id: str, on: bool) -> Scenar
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> s = with_battlegroup_toggled(get_scenario("efp-2017"), "bg_pol", on=False)
     >>> [e.ref for e in s.battlegroups], s.kind
     (['bg_est', 'bg_lva', 'bg_ltu'], 'hypothetical')
@@ -306,7 +306,7 @@ def with_battlegroup_changed(
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> s = with_battlegroup_changed(get_scenario("proposal-2022"), "bg_svk", framework="cze")
     >>> s.battlegroups[6].framework, s.kind
     ('CZE', 'hypothetical')
@@ -362,7 +362,7 @@ def with_hypothetical_battlegroup(
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> s = with_hypothetical_battlegroup(get_scenario("efp-2017"), "rou", "FRA", troops=800)
     >>> {k: getattr(s.battlegroups[-1], k) for k in ("id", "host", "status", "troops_approx")}
     {'id': 'custom_rou_1', 'host': 'ROU', 'status': 'hypothetical', 'troops_approx': 800}
@@ -395,7 +395,7 @@ def as_custom(scenario: Scenario, new_id: str, title: str) -> Scenario:
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> s = with_battlegroup_toggled(get_scenario("proposal-2022"), "bg_hun", on=False)
     >>> mine = as_custom(s, "no-hungary", "Without Hungary")
     >>> mine.id, mine.kind, mine.description.split(" (")[0]

@@ -32,7 +32,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import InputError
-from layers.scene import Scene
+from layers.scenario.scene import Scene
 
 #: The largest overlay file accepted, in bytes.
 MAX_OVERLAY_BYTES = 5 * 1024 * 1024

@@ -14,7 +14,7 @@ import geopandas as gpd
 
 from geo.boundaries import load_countries
 from geo.dates import parse_as_of
-from layers.facts import in_effect, load_table
+from layers.facts.tables import in_effect, load_table
 
 COLUMNS = ["iso3", "name", "member_iso3", "accession_date", "source_url", "verified", "geometry"]
 

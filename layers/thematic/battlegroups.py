@@ -3,9 +3,9 @@
 ``data/facts/battlegroups.csv`` holds what doesn't change (host, base, coordinates, decision);
 ``data/facts/battlegroup_events.csv`` one row per change, each with its date and source. The
 state on a day is the last event in effect on that day, in the order (``in_effect_from``, file
-order). Troop figures come from ``data/facts/battlegroup_strengths.csv`` (``layers.strengths``):
-the latest sourced figure in effect on the day, with its date, scope and source, so a map never
-shows a figure from after its date.
+order). Troop figures come from ``data/facts/battlegroup_strengths.csv``
+(``layers.thematic.strengths``): the latest sourced figure in effect on the day, with its date,
+scope and source, so a map never shows a figure from after its date.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from shapely.geometry import Point
 from geo.boundaries import load_countries
 from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
-from layers.facts import load_table
-from layers.schema import ISO_SEP, join_urls
-from layers.strengths import other_formations_on, strength_on
+from layers.facts.schema import ISO_SEP, join_urls
+from layers.facts.tables import load_table
+from layers.thematic.strengths import other_formations_on, strength_on
 
 COLUMNS = [
     "id",
@@ -111,7 +111,7 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
           date (as sourced) of the event that set this status and framework nation; ``event``
           its text. ``framework_iso3`` is empty while no nation has offered to lead.
         - ``troops_approx`` (``Int64``): the latest sourced figure in effect on ``as_of``
-          (``layers.strengths.strength_on``), ``<NA>`` if none; ``troops_as_of`` its date,
+          (``layers.thematic.strengths.strength_on``), ``<NA>`` if none; ``troops_as_of`` its date,
           ``troops_scope`` ``present`` or ``planned``, ``troops_formation`` ``battle_group`` or
           ``brigade``, ``troops_source`` its URL(s). ``also_in_host`` describes another
           formation in the host (Panzerbrigade 45 in Lithuania), never added to the figure.

@@ -14,10 +14,10 @@ import pandas as pd
 
 from geo.boundaries import load_subunits
 from geo.dates import parse_as_of
-from layers.facts import in_effect, load_table
-from layers.occupation import AREA_COLUMNS, area_outlines, occupied_areas
-from layers.schema import join_urls
-from layers.statements import known_on
+from layers.facts.schema import join_urls
+from layers.facts.statements import known_on
+from layers.facts.tables import in_effect, load_table
+from layers.thematic.occupation import AREA_COLUMNS, area_outlines, occupied_areas
 
 OCCUPIED_COLUMNS = [*AREA_COLUMNS, "geometry"]
 
@@ -131,8 +131,8 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
     """Return the territory drawn as occupied by Russia or breakaway on ``as_of``.
 
     Crimea from the annexation treaty on (the ``UKR-CRIMEA`` subunit of the boundaries), and the
-    outlines of :func:`layers.occupation.occupied_areas`: the 2015-2022 Donbas areas, Abkhazia
-    and South Ossetia (occupied), Transnistria (breakaway).
+    outlines of :func:`layers.thematic.occupation.occupied_areas`: the 2015-2022 Donbas areas,
+    Abkhazia and South Ossetia (occupied), Transnistria (breakaway).
 
     Parameters
     ----------
@@ -166,8 +166,8 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
 def occupied_shapes(resolution: str = "display") -> gpd.GeoDataFrame:
     """Return every shape :func:`occupied` may draw, on any day: ``id`` and ``geometry``.
 
-    Crimea and the outlines of :func:`layers.occupation.area_outlines`, each once by its ``id``,
-    the same geometry :func:`occupied` gives that ``id`` on every day it is drawn.
+    Crimea and the outlines of :func:`layers.thematic.occupation.area_outlines`, each once by its
+    ``id``, the same geometry :func:`occupied` gives that ``id`` on every day it is drawn.
     """
     subunits = load_subunits(resolution)
     crimea = subunits[subunits["subunit_id"] == "UKR-CRIMEA"]

@@ -1,4 +1,4 @@
-"""Read the sourced fact tables in ``data/facts/`` and check them against ``layers.schema``.
+"""Read the sourced fact tables in ``data/facts/`` and check them against ``layers.facts.schema``.
 
 Every problem is a :class:`~geo.errors.DataError` with one line naming the file, the row (its
 1-based data row and key) and what is allowed, so a bad edit is found without a traceback.
@@ -30,7 +30,7 @@ from geo.boundaries import known_iso3
 from geo.dates import period_start, today
 from geo.errors import DataError, InputError
 from geo.paths import data_path
-from layers.schema import ISO_SEP, TABLES, URL_SEP, Column, Table
+from layers.facts.schema import ISO_SEP, TABLES, URL_SEP, Column, Table
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,7 +48,7 @@ def load_table(name: str) -> pd.DataFrame:
     Parameters
     ----------
     name : str
-        A key of ``layers.schema.TABLES``, e.g. ``"members"`` or ``"battlegroup_events"``.
+        A key of ``layers.facts.schema.TABLES``, e.g. ``"members"`` or ``"battlegroup_events"``.
 
     Returns
     -------
@@ -218,7 +218,7 @@ def _check_cell(col: Column, value: str, known: frozenset[str] | None, where: st
 
 
 def _check_row(table: Table, record: dict[str, str], where: str) -> None:
-    """Apply the table's checks across the cells of a row (see ``layers.schema.Table``)."""
+    """Apply the table's checks across the cells of a row (see ``layers.facts.schema.Table``)."""
     row = {k: v.strip() for k, v in record.items()}
     if table.point:
         lat, lon = table.point

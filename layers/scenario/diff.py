@@ -1,7 +1,7 @@
 """What changes between two scenes: battle groups, troops, hosts, covered frontier, members.
 
-:func:`diff_scenes` is pure: it reads two :class:`~layers.scene.Scene` objects and returns a frozen
-:class:`ScenarioDiff` that :meth:`ScenarioDiff.as_dict` turns into plain JSON types and
+:func:`diff_scenes` is pure: it reads two :class:`~layers.scenario.scene.Scene` objects and returns
+a frozen :class:`ScenarioDiff` that :meth:`ScenarioDiff.as_dict` turns into plain JSON types and
 :func:`diff_text` into lines a person reads. Battle groups are matched by ``id`` (the fact id such
 as ``bg_rou``, or a scenario-only group's own id).
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from layers.members import member_codes
-from layers.scenarios import Scenario
-from layers.scene import STATUS_TEXT, Scene, build_scene
-from layers.schema import ISO_SEP
+from layers.facts.schema import ISO_SEP
+from layers.scenario.scenarios import Scenario
+from layers.scenario.scene import STATUS_TEXT, Scene, build_scene
+from layers.thematic.members import member_codes
 
 #: The battle-group fields compared, in the order changes are listed.
 COMPARED = ("host", "status", "framework", "troops")
@@ -171,7 +171,7 @@ def diff_scenes(a: Scene, b: Scene) -> ScenarioDiff:
     Parameters
     ----------
     a, b : Scene
-        From :func:`layers.scene.build_scene`; ``a`` is "before", ``b`` "after".
+        From :func:`layers.scenario.scene.build_scene`; ``a`` is "before", ``b`` "after".
 
     Returns
     -------
@@ -181,7 +181,7 @@ def diff_scenes(a: Scene, b: Scene) -> ScenarioDiff:
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> d = diff_scenarios(get_scenario("efp-2017"), get_scenario("proposal-2022"))
     >>> [bg.host_iso3 for bg in d.added], d.members_added
     (['ROU', 'BGR', 'SVK', 'HUN'], ('MKD',))
@@ -293,7 +293,7 @@ def diff_text(d: ScenarioDiff) -> str:
 
     Examples
     --------
-    >>> from layers.scenarios import get_scenario
+    >>> from layers.scenario.scenarios import get_scenario
     >>> s = get_scenario("efp-2017")
     >>> print(diff_text(diff_scenarios(s, s)).splitlines()[1])
     No difference in battle groups, troops, hosts, covered frontier or members.

@@ -1,8 +1,8 @@
 """Steps through time: the dated records that the play control and the animation visit.
 
-A step is a day on which a dated fact takes effect (``layers.facts.event_dates``): an accession,
-a battle-group change, a deployment. Between two steps the map does not change, so a frame per
-step shows every change once and nothing twice.
+A step is a day on which a dated fact takes effect (``layers.facts.tables.event_dates``): an
+accession, a battle-group change, a deployment. Between two steps the map does not change, so a
+frame per step shows every change once and nothing twice.
 """
 
 from __future__ import annotations

@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
-from layers.battlegroups import country_names
-from layers.frontier import NEIGHBOURS, alliance_frontier, frontier_totals, totals_by_neighbour
+from layers.thematic.battlegroups import country_names
+from layers.thematic.frontier import (
+    NEIGHBOURS,
+    alliance_frontier,
+    frontier_totals,
+    totals_by_neighbour,
+)
 
 #: The states whose land border with the alliance the metrics measure.
 FRONTIER_STATES = ("RUS", "BLR")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from geo.dates import parse_as_of
 from geo.errors import FlankmapError
-from layers.scenarios import DEFAULT_SCENARIO, LAYER_IDS, Scenario
+from layers.scenario.scenarios import DEFAULT_SCENARIO, LAYER_IDS, Scenario
 
 #: Basemaps; only the first, the default, needs no network.
 BASEMAPS: dict[str, str] = {

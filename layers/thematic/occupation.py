@@ -50,7 +50,7 @@ COLUMNS = (
     "verified",
     "notes",
 )
-#: Columns of :func:`occupied_areas`, as :func:`layers.context.occupied` returns them.
+#: Columns of :func:`occupied_areas`, as :func:`layers.thematic.context.occupied` returns them.
 AREA_COLUMNS = ["id", "name", "iso3", "category", "since", "label", "source_url", "verified"]
 
 _URLS = re.compile(r"^https?://\S+( \| https?://\S+)*$")
