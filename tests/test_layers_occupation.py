@@ -11,9 +11,9 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import DataError
-from layers import occupation
 from layers.scenario.scenarios import get_scenario
 from layers.scenario.scene import build_scene
+from layers.thematic import occupation
 from layers.thematic.context import occupied
 from layers.thematic.occupation import occupation_notes, occupied_areas
 
