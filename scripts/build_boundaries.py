@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
+from checksums import write_sum  # scripts/ is on sys.path when a script runs
 from pyproj import Geod
 from shapely import MultiPolygon, Point, box
 from shapely.geometry.base import BaseGeometry
@@ -448,14 +449,6 @@ def write_gpkg(layers: dict[str, tuple[gpd.GeoDataFrame, str]], path: Path) -> N
 def sha256(path: Path) -> str:
     """Return the hex sha256 of a file."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def write_sum(sums: Path, name: str, digest: str) -> None:
-    """Set one file's line in a ``sha256sum``-style file, keeping the other files' lines."""
-    lines = sums.read_text().splitlines() if sums.exists() else []
-    lines = [line for line in lines if line.split(maxsplit=1)[-1].lstrip("*") != name]
-    lines.append(f"{digest}  {name}")
-    sums.write_text("\n".join(sorted(lines, key=lambda line: line.split(maxsplit=1)[-1])) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

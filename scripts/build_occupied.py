@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from checksums import write_sum  # scripts/ is on sys.path when a script runs
 from pyproj import Geod
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,14 +54,6 @@ def sha256(path: Path) -> str:
 
 def km2(geom) -> float:
     return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
-
-
-def write_sum(sums: Path, name: str, digest: str) -> None:
-    """Set one file's line in a ``sha256sum``-style file, keeping the other files' lines."""
-    lines = sums.read_text().splitlines() if sums.exists() else []
-    lines = [line for line in lines if line.split(maxsplit=1)[-1].lstrip("*") != name]
-    lines.append(f"{digest}  {name}")
-    sums.write_text("\n".join(sorted(lines, key=lambda line: line.split(maxsplit=1)[-1])) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
