@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -36,6 +35,7 @@ from render.assets import (
     shape_ids,
     static_url,
 )
+from render.layer_specs import LAYER_SPECS, LayerSpec
 from render.legend import LEGEND_CSS, legend_html
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
 from render.text import brace_entities, html_text
@@ -214,113 +214,7 @@ def base_map(basemap: str = DEFAULT_BASEMAP, *, live: bool = False, **frame) -> 
     return m
 
 
-@dataclass(frozen=True)
-class _LayerSpec:
-    """How one scene layer is drawn: its group name, tooltip fields and style."""
-
-    name: str
-    attribute: str  # the Scene attribute holding the frame
-    fields: tuple[str, ...]
-    aliases: tuple[str, ...]
-    style: str | None = None  # None: styled per feature (``category`` or ``status_class``)
-    points: bool = False
-    popup: bool = False
-    #: The shared shape set (``SHAPE_SETS``) each row names by key, e.g. a country by ``iso3``;
-    #: None: the rows carry their own points or geometry (the user's overlay).
-    shapes: str | None = None
-
-    @property
-    def styled_by(self) -> str | None:
-        if self.style is not None:
-            return None
-        return "status_class" if self.points else "category"
-
-    def data_fields(self) -> list[str]:
-        return [*self.fields, *([self.styled_by] if self.styled_by else [])]
-
-
-COUNTRY_FIELDS = ["name", "status", "note", "source"]
-BATTLEGROUP_FIELDS = [
-    "host",
-    "framework",
-    "status",
-    "troops",
-    "contributors_text",
-    "base",
-    "note",
-    "source",
-    "verified",
-]
-
-#: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
-LAYER_SPECS = (
-    _LayerSpec(
-        "Countries",
-        "countries",
-        tuple(COUNTRY_FIELDS),
-        ("Country", "Status", "Note", "Source"),
-        shapes="countries",
-    ),
-    _LayerSpec(
-        "Occupied territory",
-        "occupied",
-        ("name", "label", "source_url"),
-        ("Area", "Status", "Source"),
-        shapes="occupied",
-    ),
-    _LayerSpec(
-        "Moscow's demand",
-        "demand_area",
-        ("name", "status", "source"),
-        ("Country", "Demand", "Source"),
-        style="demand_area",
-        shapes="countries",
-    ),
-    _LayerSpec(
-        "Your overlay",
-        "overlay",
-        ("label", "name", "attribution"),
-        ("Overlay", "Feature", "Attribution"),
-        style="overlay",
-    ),
-    _LayerSpec(
-        "Russian build-up",
-        "buildup",
-        ("name", "kind", "observed", "notes", "coord_source", "source_url"),
-        ("Place", "Kind", "Observed", "Note", "Location from", "Source"),
-        style="buildup",
-        points=True,
-    ),
-    _LayerSpec(
-        "Reinforcements",
-        "reinforcements",
-        ("what", "where_name", "announced_date", "coord_source", "source_url"),
-        ("What", "Where", "Announced", "Location from", "Source"),
-        style="reinforcement",
-        points=True,
-    ),
-    _LayerSpec(
-        "Battle groups",
-        "battlegroups",
-        tuple(BATTLEGROUP_FIELDS),
-        (
-            "Host",
-            "Framework nation",
-            "Status",
-            "Troops",
-            "Contributing nations",
-            "Base",
-            "Note",
-            "Source",
-            "Verified",
-        ),
-        points=True,
-        popup=True,
-    ),
-)
-
-
-def _row_texts(spec: _LayerSpec, escaped: gpd.GeoDataFrame) -> list[list[str]]:
+def _row_texts(spec: LayerSpec, escaped: gpd.GeoDataFrame) -> list[list[str]]:
     return escaped[list(spec.fields)].to_numpy().tolist()
 
 
@@ -350,7 +244,7 @@ def _text_index() -> dict[str, int]:
     return {text: i for i, text in enumerate(shared_texts())}
 
 
-def live_rows(spec: _LayerSpec, gdf: gpd.GeoDataFrame) -> dict:
+def live_rows(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> dict:
     """Return one layer's per-view data for ``_LiveLayer``: escaped texts, style keys, places.
 
     ``values`` holds each row's ``spec.fields`` in order, each an index into
@@ -391,7 +285,7 @@ def scene_features(scene: Scene, *, live: bool = False) -> dict[str, dict]:
     return features
 
 
-def _style_function(spec: _LayerSpec):
+def _style_function(spec: LayerSpec):
     def style(feature: dict) -> dict:
         return _style(spec, feature["properties"][spec.styled_by] if spec.styled_by else spec.style)
 
@@ -402,7 +296,7 @@ def _style_function(spec: _LayerSpec):
 HIGHLIGHT = {"weight": 2.5, "color": "#333333"}
 
 
-def _style(spec: _LayerSpec, key: str) -> dict:
+def _style(spec: LayerSpec, key: str) -> dict:
     table = POINT_STYLES if spec.points else AREA_STYLES
     chosen = {k: v for k, v in table[key].items() if k != "radius"}
     return {"fill": True, **chosen} if spec.points else chosen
@@ -428,7 +322,7 @@ class _LiveLayer(_RenderOnce):
         """
     )
 
-    def __init__(self, spec: _LayerSpec, data: dict):
+    def __init__(self, spec: LayerSpec, data: dict):
         super().__init__()
         self._name = "LiveLayer"
         keys = sorted(set(data.get("style", [])) | ({spec.style} if spec.style else set()))
@@ -447,7 +341,7 @@ class _LiveLayer(_RenderOnce):
         self.data_json = _compact_json(data)
 
 
-def _geojson(spec: _LayerSpec, data: dict) -> _GeoJson:
+def _geojson(spec: LayerSpec, data: dict) -> _GeoJson:
     fields, aliases = list(spec.fields), list(spec.aliases)
     options: dict = {
         "tooltip": folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),

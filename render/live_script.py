@@ -2,9 +2,10 @@
 
 ``flankmapLayer(group, spec, data)`` draws one layer of a view as ``folium.GeoJson`` would with
 ``GeoJsonTooltip``/``GeoJsonPopup``: the same styles, the same tooltip table. ``spec`` comes from
-``LAYER_SPECS``; ``data`` is ``live_rows`` (``render/folium_map.py``), every text in it already
-escaped with ``html_text``. The shape sets (countries, occupied areas: ``SHAPE_SETS`` in
-``render/assets.py``) are fetched once per map frame; a layer's rows name their shape by key.
+``LAYER_SPECS`` (``render/layer_specs.py``); ``data`` is ``live_rows``
+(``render/folium_map.py``), every text in it already escaped with ``html_text``. The shape sets
+(countries, occupied areas: ``SHAPE_SETS`` in ``render/assets.py``) are fetched once per map
+frame; a layer's rows name their shape by key.
 """
 
 import json

@@ -34,7 +34,8 @@ from geo.boundaries import load_countries  # noqa: E402
 from geo.measure import border_pairs, clear_cache  # noqa: E402
 from layers.scenario.scenarios import get_scenario, load_presets  # noqa: E402
 from layers.scenario.scene import build_scene  # noqa: E402
-from render.folium_map import COUNTRY_FIELDS, build_map, feature_collection  # noqa: E402
+from render.folium_map import build_map, feature_collection  # noqa: E402
+from render.layer_specs import COUNTRY_FIELDS  # noqa: E402
 
 SCENARIO = "proposal-2022"
 REPEAT = 5

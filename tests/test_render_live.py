@@ -15,7 +15,6 @@ from layers.scenario.scenarios import load_presets
 from layers.scenario.scene import build_scene
 from render.assets import SHAPE_SETS, TEXTS_FILE, static_files, static_url, write_static_files
 from render.folium_map import (
-    LAYER_SPECS,
     _GeoJson,
     _Labels,
     _LiveGroup,
@@ -26,6 +25,7 @@ from render.folium_map import (
     layer_groups,
     scene_features,
 )
+from render.layer_specs import LAYER_SPECS
 
 #: What the map's message may weigh per view (the browser test budgets the whole switch).
 LIVE_LAYERS_KB = 32
