@@ -92,6 +92,7 @@ def clear_caches() -> None:
     layers.scenario.scenarios._load_presets.cache_clear()
     if "streamlit" in sys.modules:  # only an app run has anything cached there
         sys.modules["streamlit"].cache_data.clear()
+        sys.modules["streamlit"].cache_resource.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Imports flow one way (geo → layers → render → cli/app) and Streamlit stays in app.py.
+"""Imports flow one way (geo → layers → render → cli/ui/app); Streamlit stays in app.py and ui/.
 
 Inside ``layers`` too: facts → thematic → scenario.
 """
@@ -10,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["geo", "layers", "render", "cli"]
+#: The Streamlit page's parts: they may use geo, layers and render, never the command line.
+UI_ALLOWED = {"geo", "layers", "render", "ui"}
 
 
 LAYERS_ORDER = ["facts", "thematic", "scenario"]
@@ -63,3 +65,18 @@ def test_imports_only_from_the_left(path):
 @pytest.mark.parametrize("path", MODULES, ids=_ids)
 def test_no_streamlit_below_the_app(path):
     assert not _imports(path) & {"streamlit", "streamlit_folium"}
+
+
+UI_MODULES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", UI_MODULES, ids=_ids)
+def test_the_page_uses_the_layers_not_the_command_line(path):
+    ours = _imports(path) & (set(ORDER) | {"ui"})
+    assert ours <= UI_ALLOWED, f"{_ids(path)} may import only {sorted(UI_ALLOWED)}, uses {ours}"
+
+
+def test_the_page_is_wiring_in_small_modules():
+    for path in UI_MODULES:
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= 500, f"{_ids(path)} has {lines} lines"

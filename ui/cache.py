@@ -1,0 +1,118 @@
+"""What a rerun reuses: everything a view shows, built once per server and shared by sessions.
+
+``st.cache_resource`` hands out the one cached object rather than an unpickled copy (which
+``st.cache_data`` makes on every read, and which cost a switch as much as drawing it). The
+objects are never changed after they are built: scenes, frames and texts are read only
+(``with_overlay`` and the table functions return new objects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from layers.facts.tables import event_dates
+from layers.scenario.map_table import battlegroup_table, member_table
+from layers.scenario.scenarios import Scenario, load_presets
+from layers.scenario.scene import Scene, build_scene
+from layers.thematic.contributors import contributor_matrix
+from layers.thematic.strengths import timeline_frame
+from render.assets import write_static_files
+from render.charts import strength_chart, strength_chart_data
+from render.export import export_bytes
+from render.folium_map import scene_features
+
+BUILDING = "Building the map layers…"
+
+
+@st.cache_resource(show_spinner="Loading scenarios…")
+def presets() -> dict[str, Scenario]:
+    """Return the shipped scenarios by id."""
+    return load_presets()
+
+
+@st.cache_resource(show_spinner=False)
+def dates() -> list[dt.date]:
+    """Return the dates of the dated records (the slider's stops)."""
+    return [dt.date.fromisoformat(d) for d in event_dates()]
+
+
+@st.cache_resource(show_spinner=BUILDING, max_entries=128)
+def preset_scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) -> Scene:
+    """Return a shipped scenario's layers on ``as_of``."""
+    return build_scene(presets()[scenario_id], as_of, layers)
+
+
+@st.cache_resource(show_spinner=BUILDING, max_entries=32)
+def custom_scene(scenario: Scenario, as_of: dt.date, layers: tuple[str, ...]) -> Scene:
+    """Return the user's own scenario's layers (cached on the frozen scenario itself)."""
+    return build_scene(scenario, as_of, layers)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], live: bool):
+    """Return the map's per-view data of a preset view (what a switch sends)."""
+    return scene_features(preset_scene(scenario_id, as_of, layers), live=live)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def preset_tables(
+    scenario_id: str, as_of: dt.date, layers: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the battle-group and member tables of a preset view."""
+    return view_tables(preset_scene(scenario_id, as_of, layers))
+
+
+def view_tables(scene: Scene) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the battle-group and member tables of any scene (not cached)."""
+    return battlegroup_table(scene), member_table(scene)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def chart_spec(names: tuple[tuple[str, str], ...], as_of: dt.date) -> str:
+    """Return the strength chart of these groups (id, label) as Vega-Lite JSON; "" if none.
+
+    Text, so each run gets its own dict to hand over (Streamlit edits the spec it is given),
+    and Altair's schema check runs once per view, not per rerun.
+    """
+    labels = dict(names)
+    data = strength_chart_data(timeline_frame(list(labels)), labels, as_of)
+    return "" if data.empty else json.dumps(strength_chart(data, as_of).to_dict())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def contributors(as_of: dt.date) -> pd.DataFrame:
+    """Return who contributes where on ``as_of``."""
+    return contributor_matrix(as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def preset_export(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], fmt: str) -> bytes:
+    """Return a preset view's export file (bytes: each reader gets its own copy)."""
+    return export_bytes(preset_scene(scenario_id, as_of, layers), fmt)
+
+
+@st.cache_resource(show_spinner=False)
+def live_map(app_dir: Path) -> bool:
+    """Serve Leaflet and the country shapes as static files, once (README "Speed, measured").
+
+    Without ``server.enableStaticServing`` (``.streamlit/config.toml``) the map inlines them,
+    as an exported page does: slower to switch, but it still draws.
+    """
+    if not st.get_option("server.enableStaticServing"):
+        return False
+    try:
+        write_static_files(app_dir / "static")
+    except OSError:  # a read-only install not built with scripts/build_static.py
+        return False
+    return True
+
+
+def clear() -> None:
+    """Forget every cached view (tests that swap the data folder call this)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -1,0 +1,141 @@
+"""The session's choices: keys in ``st.session_state`` and the callbacks that change them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.errors import FlankmapError
+from layers.scenario.overlay import read_overlay
+from layers.scenario.scenario_io import as_custom, read_scenario_bytes
+from layers.scenario.scenarios import DEFAULT_SCENARIO, LAYER_IDS
+from layers.scenario.timeline import next_step, play_start
+from layers.scenario.view import parse_view
+from ui import cache
+
+KEY = "fm_"
+CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
+PLAY_STEP_S = 1.0  # seconds per dated record while playing: time to see what changed
+
+
+def key(name: str) -> str:
+    """Return the session-state key of one of the page's values (all start with KEY)."""
+    return f"{KEY}{name}"
+
+
+def scenario(scenario_id: str):
+    """Return the scenario behind a picker's value: a preset, or the user's own."""
+    if scenario_id != CUSTOM:
+        return cache.presets()[scenario_id]
+    if key("custom") not in st.session_state:  # chosen before any edit: start from the default
+        default = cache.presets()[DEFAULT_SCENARIO]
+        st.session_state[key("custom")] = as_custom(default, CUSTOM, f"{default.title} (copy)")
+    return st.session_state[key("custom")]
+
+
+def title(presets, scenario_id: str) -> str:
+    """Return the name in the pickers (the user's own scenario's is fixed: its title changes).
+
+    ``presets`` are the ones this run loaded: a picker formats its options with them later too.
+    """
+    return presets[scenario_id].title if scenario_id != CUSTOM else "✎ Your own scenario"
+
+
+def show_scenario_defaults(shown) -> None:
+    """Show ``shown``'s own date and layers."""
+    st.session_state[key("as_of")] = shown.as_of
+    for layer in LAYER_IDS:
+        st.session_state[key(f"layer_{layer}")] = layer in shown.layers
+
+
+def reset_to_scenario() -> None:
+    """Bring a newly picked scenario's own date and layers (pan and zoom stay)."""
+    show_scenario_defaults(scenario(st.session_state[key("scenario")]))
+
+
+def use_custom(custom, *, reset_view: bool) -> None:
+    """Make ``custom`` the user's own scenario, and show it."""
+    st.session_state[key("custom")] = custom
+    st.session_state[key("scenario")] = CUSTOM
+    st.session_state[key("edit_error")] = ""
+    if reset_view:
+        show_scenario_defaults(custom)
+
+
+def edit(change, *args) -> None:
+    """Apply an edit to the scenario on screen; the result becomes the user's own scenario."""
+    current = scenario(st.session_state[key("scenario")])
+    try:
+        edited = change(current, *args)
+        if st.session_state[key("scenario")] != CUSTOM:
+            edited = as_custom(edited, CUSTOM, f"{current.title} (edited)")
+    except FlankmapError as err:
+        st.session_state[key("edit_error")] = str(err)
+        return
+    use_custom(edited, reset_view=False)
+
+
+def load_upload() -> None:
+    """Read an uploaded YAML file; a bad one leaves everything as it was."""
+    upload = st.session_state.get(key("upload"))
+    if upload is None:
+        return
+    try:
+        loaded = read_scenario_bytes(upload.getvalue(), upload.name)
+        if loaded.id in cache.presets():
+            loaded = as_custom(loaded, CUSTOM, loaded.title)
+    except FlankmapError as err:
+        st.session_state[key("edit_error")] = str(err)
+        return
+    use_custom(loaded, reset_view=True)
+
+
+def load_overlay() -> None:
+    """Read an uploaded line or area; a bad file keeps the overlay shown before, if any."""
+    upload = st.session_state.get(key("overlay_upload"))
+    st.session_state[key("overlay_error")] = ""
+    if upload is None:  # also between two files: the button below removes the overlay
+        return
+    try:
+        st.session_state[key("overlay")] = read_overlay(upload.getvalue(), upload.name)
+    except FlankmapError as err:
+        st.session_state[key("overlay_error")] = str(err)
+
+
+def init_from_link(presets) -> None:
+    """On a session's first run, take the view from the share link (with warnings)."""
+    if key("problems") in st.session_state:
+        return
+    view, problems = parse_view(st.query_params.to_dict(), presets)
+    view = view.resolved(presets[view.scenario])
+    st.session_state[key("problems")] = problems
+    st.session_state[key("scenario")] = view.scenario
+    st.session_state[key("as_of")] = view.as_of
+    st.session_state[key("basemap")] = view.basemap
+    st.session_state[key("compare")] = view.compare or ""
+    st.session_state[key("edit_error")] = ""
+    for layer in LAYER_IDS:
+        st.session_state[key(f"layer_{layer}")] = layer in view.layers
+
+
+def toggle_play() -> None:
+    """Play from the date on screen (from the first record once past the last); or pause."""
+    playing = not st.session_state.get(key("playing"), False)
+    st.session_state[key("playing")] = playing
+    if playing:
+        st.session_state[key("as_of")] = play_start(cache.dates(), st.session_state[key("as_of")])
+
+
+def play_step() -> None:
+    """While playing, move to the next dated record every PLAY_STEP_S seconds; stop at the last.
+
+    Runs as a fragment on a timer, and steps only then: its call within the page's own run
+    (which registers the timer, after the date slider exists) does nothing.
+    """
+    if st.session_state.get(key("page_run")) or not st.session_state.get(key("playing")):
+        return
+    following = next_step(cache.dates(), st.session_state[key("as_of")])
+    if following is None:
+        st.session_state[key("playing")] = False
+    else:
+        st.session_state[key("as_of")] = following
+    st.rerun()
