@@ -216,28 +216,26 @@ for note in scene.layer_notes:
     st.info(markdown_escape(note["text"]), icon="⚠️")
 
 with st.expander("What the map shows (as tables)"):  # plain tables: screen readers, copying
-    shown_groups, shown_members = (
-        cache.view_tables(scene) if cached_view is None else cache.preset_tables(*cached_view)
-    )
+    tables = cache.page_tables(scene) if cached_view is None else cache.preset_tables(*cached_view)
     st.markdown(f"**Battle groups on {as_of.isoformat()}**")
-    if shown_groups.empty:
-        st.markdown("None on the map.")
+    if tables.battlegroups.num_rows:
+        st.table(tables.battlegroups, hide_index=True)
     else:
-        st.table(shown_groups, hide_index=True)
+        st.markdown("None on the map.")
     st.markdown(f"**NATO members on {as_of.isoformat()}**")
-    st.table(shown_members, hide_index=True)
+    st.table(tables.members, hide_index=True)
 
-if not scene.reinforcements_table.empty:
+if tables.reinforcements.num_rows:
     with st.expander(
         "Allied reinforcements and NATO planning, early 2022 (incl. those without a place)"
     ):
-        st.dataframe(scene.reinforcements_table, hide_index=True, width="stretch")
-if not scene.buildup_table.empty:
+        st.dataframe(tables.reinforcements, hide_index=True, width="stretch")
+if tables.buildup.num_rows:
     with st.expander("Russian build-up locations (all, incl. those without a sourced place)"):
-        st.dataframe(scene.buildup_table, hide_index=True, width="stretch")
-if not scene.buildup_estimates.empty:
+        st.dataframe(tables.buildup, hide_index=True, width="stretch")
+if tables.buildup_estimates.num_rows:
     with st.expander("Russian build-up estimates (each with its source)"):
-        st.dataframe(scene.buildup_estimates, hide_index=True, width="stretch")
+        st.dataframe(tables.buildup_estimates, hide_index=True, width="stretch")
 with st.expander(f"Who contributes where on {as_of} (latest sourced roster of each battle group)"):
     st.dataframe(cache.contributors(as_of), width="stretch")
 with st.expander("Sources and method: conflicts between sources and the choices made"):

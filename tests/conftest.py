@@ -90,9 +90,8 @@ def clear_caches() -> None:
     geo.boundaries.clear_cache()
     geo.measure.clear_cache()
     layers.scenario.scenarios._load_presets.cache_clear()
-    if "streamlit" in sys.modules:  # only an app run has anything cached there
-        sys.modules["streamlit"].cache_data.clear()
-        sys.modules["streamlit"].cache_resource.clear()
+    if "ui.cache" in sys.modules:  # only an app run has anything cached there
+        sys.modules["ui.cache"].clear()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.scenario.scenarios import load_presets
 from layers.scenario.view import parse_view
+from render.folium_map import shared_texts
 
 TEMPLATE = "Zed{{ 7*7 }}Zed"  # rendered by Jinja it would read Zed49Zed
 RAN = "Zed49Zed"
@@ -41,10 +42,15 @@ def data(data_copy) -> Path:
 
 
 def map_payload(at: AppTest) -> str:
-    """Everything the map component receives: the script, its HTML and the layer groups."""
+    """Everything the map receives: the script, its HTML, the layer groups and the shared texts.
+
+    A row's tooltip text travels inline or as an index into the texts the server wrote at its
+    start (``texts.json``): which one depends on whether the server saw the text then.
+    """
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
-    return "\n".join(str(args.get(k, "")) for k in ("script", "html", "header", "feature_group"))
+    parts = [str(args.get(k, "")) for k in ("script", "html", "header", "feature_group")]
+    return "\n".join([*parts, *shared_texts()])
 
 
 def escaped(text: str) -> bool:

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from layers.facts.tables import event_dates
 from layers.scenario.map_table import battlegroup_table, member_table
+from layers.scenario.scenario_io import scenario_to_yaml
 from layers.scenario.scenarios import Scenario, load_presets
 from layers.scenario.scene import Scene, build_scene
 from layers.thematic.contributors import contributor_matrix
+from layers.thematic.members import member_codes
 from layers.thematic.strengths import timeline_frame
 from render.assets import write_static_files
 from render.charts import strength_chart, strength_chart_data
@@ -59,17 +63,37 @@ def preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], l
     return scene_features(preset_scene(scenario_id, as_of, layers), live=live)
 
 
+@dataclass(frozen=True)
+class PageTables:
+    """The tables under the map, as Arrow tables: Streamlit sends those without converting."""
+
+    battlegroups: pa.Table
+    members: pa.Table
+    reinforcements: pa.Table
+    buildup: pa.Table
+    buildup_estimates: pa.Table
+
+
+def arrow(frame: pd.DataFrame) -> pa.Table:
+    """Return ``frame`` as Streamlit would send it (a non-default index is kept as the index)."""
+    return pa.Table.from_pandas(frame)
+
+
+def page_tables(scene: Scene) -> PageTables:
+    """Return the tables of any scene (the user's own: not cached)."""
+    return PageTables(
+        battlegroups=arrow(battlegroup_table(scene)),
+        members=arrow(member_table(scene)),
+        reinforcements=arrow(scene.reinforcements_table),
+        buildup=arrow(scene.buildup_table),
+        buildup_estimates=arrow(scene.buildup_estimates),
+    )
+
+
 @st.cache_resource(show_spinner=False, max_entries=128)
-def preset_tables(
-    scenario_id: str, as_of: dt.date, layers: tuple[str, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the battle-group and member tables of a preset view."""
-    return view_tables(preset_scene(scenario_id, as_of, layers))
-
-
-def view_tables(scene: Scene) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the battle-group and member tables of any scene (not cached)."""
-    return battlegroup_table(scene), member_table(scene)
+def preset_tables(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) -> PageTables:
+    """Return the tables of a preset view."""
+    return page_tables(preset_scene(scenario_id, as_of, layers))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -85,9 +109,21 @@ def chart_spec(names: tuple[tuple[str, str], ...], as_of: dt.date) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def contributors(as_of: dt.date) -> pd.DataFrame:
-    """Return who contributes where on ``as_of``."""
-    return contributor_matrix(as_of)
+def contributors(as_of: dt.date) -> pa.Table:
+    """Return who contributes where on ``as_of`` (nations as the index)."""
+    return arrow(contributor_matrix(as_of))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def preset_yaml(scenario_id: str) -> str:
+    """Return a shipped scenario as the YAML file a user downloads."""
+    return scenario_to_yaml(presets()[scenario_id])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def member_codes_on(as_of: dt.date) -> list[str]:
+    """Return the members on ``as_of``, sorted (the editor's choices of host and framework)."""
+    return sorted(member_codes(as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -113,6 +149,12 @@ def live_map(app_dir: Path) -> bool:
 
 
 def clear() -> None:
-    """Forget every cached view (tests that swap the data folder call this)."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    """Forget every cached view (tests that swap the data folder call this).
+
+    The static files stay as the server wrote them at its start (``live_map``): a view's text
+    that is not among them travels inline, escaped like the rest.
+    """
+    for cached in (presets, dates, preset_scene, custom_scene, preset_features, preset_tables):
+        cached.clear()
+    for cached in (chart_spec, contributors, preset_yaml, member_codes_on, preset_export):
+        cached.clear()

@@ -13,8 +13,7 @@ from layers.scenario.scenario_io import (
     with_hypothetical_battlegroup,
 )
 from layers.scenario.scenarios import ENTRY_STATUSES, MAX_FILE_BYTES
-from layers.thematic.members import member_codes
-from ui import state
+from ui import cache, state
 from ui.state import CUSTOM, key
 
 
@@ -32,7 +31,7 @@ def scenario_panel(scenario, scenario_id: str) -> None:
                 key=key(f"bg_on_{bg_id}_{scenario_id}"),
                 on_change=lambda b=bg_id: state.edit(with_battlegroup_toggled, b, b not in shown),
             )
-        members = sorted(member_codes(scenario.as_of))
+        members = cache.member_codes_on(scenario.as_of)
         target = st.selectbox("Battle group to change", shown or [""], key=key("edit_bg"))
         status = st.selectbox("New status", ENTRY_STATUSES, key=key("edit_status"))
         framework = st.selectbox("New framework nation", members, key=key("edit_framework"))
@@ -51,9 +50,10 @@ def scenario_panel(scenario, scenario_id: str) -> None:
             key=key("add"),
             on_click=lambda: state.edit(with_hypothetical_battlegroup, host, lead, troops or None),
         )
+    own = scenario_id == CUSTOM
     st.download_button(
         "Download this scenario as YAML",
-        data=scenario_to_yaml(scenario),
+        data=scenario_to_yaml(scenario) if own else cache.preset_yaml(scenario_id),
         file_name=f"{scenario.id}.yaml",
         mime="application/yaml",
         key=key("yaml"),
@@ -65,7 +65,7 @@ def scenario_panel(scenario, scenario_id: str) -> None:
         key=key("upload"),
         on_change=state.load_upload,
     )
-    if scenario_id == CUSTOM:
+    if own:
         st.caption("A custom scenario does not travel in the share link: share its YAML file.")
 
 
