@@ -12,14 +12,12 @@ import time
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
 from layers.facts.sources import method_markdown
 from layers.scenario.diff import diff_scenes, diff_text
-from layers.scenario.metrics import frontier_text
 from layers.scenario.overlay import with_overlay
 from layers.scenario.scenarios import KINDS, LAYER_IDS, LAYER_TITLES
 from layers.scenario.view import BASEMAPS, View, view_to_params
@@ -144,6 +142,9 @@ scene = with_overlay(
 )
 # A preset view without the user's own line: its layers, tables and exports are cached.
 cached_view = None if scenario_id == CUSTOM or overlay is not None else (scenario_id, as_of, layers)
+tables = (
+    cache.page_tables(scene, scenario) if cached_view is None else cache.preset_tables(*cached_view)
+)
 
 metrics = scene.metrics
 strip = st.container(horizontal=True, gap="medium")  # compact: room for more figures, wraps
@@ -166,7 +167,7 @@ strip.metric(
     "borders are longer).",
     width="content",
 )
-strip.caption(markdown_escape(frontier_text(metrics)))  # wraps to its own line in the strip
+strip.caption(markdown_escape(tables.frontier))  # wraps to its own line in the strip
 
 if compare:
     other = state.scenario(compare)
@@ -178,7 +179,13 @@ if compare:
     st.caption(
         markdown_escape(f"Left: {scenario.title} ({as_of}) · Right: {other.title} ({other.as_of})")
     )
-    st.iframe(compare_html(scene, other_scene, basemap), height=640)
+    both_shipped = cached_view is not None and compare != CUSTOM
+    st.iframe(
+        cache.preset_compare(cached_view, compare, basemap)
+        if both_shipped
+        else compare_html(scene, other_scene, basemap),
+        height=640,
+    )
     difference = diff_scenes(scene, other_scene)
     st.markdown("**What changes from left to right**")
     st.text(diff_text(difference) if not difference.is_empty else "Nothing: same posture.")
@@ -216,7 +223,6 @@ for note in scene.layer_notes:
     st.info(markdown_escape(note["text"]), icon="⚠️")
 
 with st.expander("What the map shows (as tables)"):  # plain tables: screen readers, copying
-    tables = cache.page_tables(scene) if cached_view is None else cache.preset_tables(*cached_view)
     st.markdown(f"**Battle groups on {as_of.isoformat()}**")
     if tables.battlegroups.num_rows:
         st.table(tables.battlegroups, hide_index=True)
@@ -242,7 +248,7 @@ with st.expander("Sources and method: conflicts between sources and the choices 
     st.markdown(method_markdown())
 with st.expander("Sources of this scenario"):
     st.dataframe(
-        pd.DataFrame(scenario.sources, columns=["title", "url"]),
+        tables.sources,
         hide_index=True,
         width="stretch",
         column_config={"url": st.column_config.LinkColumn("Source")},

@@ -19,6 +19,7 @@ import streamlit as st
 
 from layers.facts.tables import event_dates
 from layers.scenario.map_table import battlegroup_table, member_table
+from layers.scenario.metrics import frontier_text
 from layers.scenario.scenario_io import scenario_to_yaml
 from layers.scenario.scenarios import Scenario, load_presets
 from layers.scenario.scene import Scene, build_scene
@@ -27,6 +28,7 @@ from layers.thematic.members import member_codes
 from layers.thematic.strengths import timeline_frame
 from render.assets import write_static_files
 from render.charts import strength_chart, strength_chart_data
+from render.compare import compare_html
 from render.export import export_bytes
 from render.folium_map import scene_features
 
@@ -65,8 +67,10 @@ def preset_features(scenario_id: str, as_of: dt.date, layers: tuple[str, ...], l
 
 @dataclass(frozen=True)
 class PageTables:
-    """The tables under the map, as Arrow tables: Streamlit sends those without converting."""
+    """The texts and tables around the map, tables in Arrow: Streamlit sends those as they are."""
 
+    frontier: str
+    sources: pa.Table
     battlegroups: pa.Table
     members: pa.Table
     reinforcements: pa.Table
@@ -79,9 +83,11 @@ def arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame)
 
 
-def page_tables(scene: Scene) -> PageTables:
-    """Return the tables of any scene (the user's own: not cached)."""
+def page_tables(scene: Scene, scenario: Scenario) -> PageTables:
+    """Return the texts and tables of any view (the user's own: not cached)."""
     return PageTables(
+        frontier=frontier_text(scene.metrics),
+        sources=arrow(pd.DataFrame(scenario.sources, columns=["title", "url"])),
         battlegroups=arrow(battlegroup_table(scene)),
         members=arrow(member_table(scene)),
         reinforcements=arrow(scene.reinforcements_table),
@@ -93,7 +99,7 @@ def page_tables(scene: Scene) -> PageTables:
 @st.cache_resource(show_spinner=False, max_entries=128)
 def preset_tables(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) -> PageTables:
     """Return the tables of a preset view."""
-    return page_tables(preset_scene(scenario_id, as_of, layers))
+    return page_tables(preset_scene(scenario_id, as_of, layers), presets()[scenario_id])
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -106,6 +112,14 @@ def chart_spec(names: tuple[tuple[str, str], ...], as_of: dt.date) -> str:
     labels = dict(names)
     data = strength_chart_data(timeline_frame(list(labels)), labels, as_of)
     return "" if data.empty else json.dumps(strength_chart(data, as_of).to_dict())
+
+
+@st.cache_data(show_spinner="Drawing both maps…", max_entries=16)
+def preset_compare(left: tuple[str, dt.date, tuple[str, ...]], right_id: str, basemap: str) -> str:
+    """Return the side-by-side page of a preset view and another preset (at its own date)."""
+    right = presets()[right_id]
+    right_scene = preset_scene(right_id, right.as_of, right.layers)
+    return compare_html(preset_scene(*left), right_scene, basemap)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
