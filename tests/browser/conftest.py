@@ -333,9 +333,9 @@ class Tab:
         self.sidebar.locator("label").filter(has=label_box).click()
         expect(switch).to_be_checked(checked=not before)
 
-    def count_bytes(self) -> ByteCounter:
-        """Start counting what the page moves: websocket frames both ways and HTTP responses."""
-        return ByteCounter(self.context.new_cdp_session(self.page))
+    def count_bytes(self, tap=None) -> ByteCounter:
+        """Start counting what the page moves (on the wire, if it was opened through ``tap``)."""
+        return ByteCounter(self.context.new_cdp_session(self.page), tap)
 
     def view_state(self) -> dict:
         """Zoom and centre of the map as Leaflet has them, and the map pane's offset.
@@ -364,14 +364,17 @@ class Tab:
 
 
 class ByteCounter:
-    """Bytes a page moves, from Chromium's own network log (CDP), since it was made.
+    """Bytes a page moves, since it was made (or reset).
 
-    Websocket frames count their payload (Streamlit's protobuf messages, as sent, either way);
-    HTTP responses count what came over the wire, headers included. Same-origin frames (the
-    map) share the page's log.
+    From Chromium's own network log (CDP): websocket messages by kind (Streamlit's protobuf
+    messages, decompressed), HTTP responses as they came over the wire. Same-origin frames (the
+    map) share the page's log. With a ``tap`` (a page opened through ``wire.WireTap``), ``total``
+    is what crossed the wire instead, compressed websocket frames and HTTP both ways.
     """
 
-    def __init__(self, cdp):
+    def __init__(self, cdp, tap=None):
+        self.tap = tap
+        self._tap_start = tap.bytes if tap else 0
         self.websocket = 0
         self.http = 0
         self.urls: list[str] = []
@@ -407,8 +410,11 @@ class ByteCounter:
     def report(self) -> str:
         parts = sorted(self.parts.items(), key=lambda kv: -kv[1])
         shown = ", ".join(f"{kind} {size / 1024:.1f}" for kind, size in parts[:8])
-        return f"{self.total / 1024:.1f} KB (websocket {self.websocket / 1024:.1f}: {shown}; "
-        f"HTTP {self.http / 1024:.1f}: {self.urls})"
+        wire = f"{self.total / 1024:.1f} KB on the wire; " if self.tap else ""
+        return (
+            f"{wire}{(self.websocket + self.http) / 1024:.1f} KB as read (websocket "
+            f"{self.websocket / 1024:.1f}: {shown}; HTTP {self.http / 1024:.1f}: {self.urls})"
+        )
 
     def _request(self, event) -> None:
         self._requests[event["requestId"]] = event["request"]["url"]
@@ -419,9 +425,12 @@ class ByteCounter:
 
     @property
     def total(self) -> int:
+        if self.tap:
+            return self.tap.bytes - self._tap_start
         return self.websocket + self.http
 
     def reset(self) -> None:
+        self._tap_start = self.tap.bytes if self.tap else 0
         self.websocket = self.http = 0
         self.urls.clear()
         self.parts.clear()
@@ -504,13 +513,14 @@ def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
         *,
         wait: bool = True,
         viewport: tuple[int, int] = (1400, 1000),
+        base_url: str | None = None,
     ) -> Tab:
         tab = new_tab(browser, viewport)
         tabs.append(tab)
         if isinstance(query, dict):
             query = urlencode(query)
         server.pages_opened += 1
-        tab.page.goto(f"{server.url}/" + (f"?{query}" if query else ""))
+        tab.page.goto(f"{base_url or server.url}/" + (f"?{query}" if query else ""))
         if wait:
             tab.wait_drawn()
         return tab

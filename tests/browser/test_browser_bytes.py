@@ -1,19 +1,32 @@
 """What a switch costs on the wire: at most 60 KB per scenario switch or layer toggle.
 
 Bytes are deterministic (times are not: those live in scripts/benchmark.py). Leaflet and the
-country shapes travel once, as static files; a switch sends only what differs between views.
+country shapes travel once, as static files; a switch sends only what differs between views,
+compressed (``server.enableWebsocketCompression``). Counted as they cross the wire, through a
+relay in front of the server (``wire.WireTap``).
 """
 
 import pytest
 
+from layers.scenario.scenarios import load_presets
+from tests.browser.wire import WireTap
+
 pytestmark = pytest.mark.browser
 
 BUDGET_KB = 60
-EFP = "Enhanced Forward Presence (end of 2017)"
-PROPOSAL = "The February 2022 proposal (eve of the invasion)"
-HESITATION = "Hypothetical: Slovakia and Hungary decline"
-LATEST = "Latest"
-MOSCOW = "Moscow's demand"
+TITLES = {scenario_id: scenario.title for scenario_id, scenario in load_presets().items()}
+EFP = TITLES["efp-2017"]
+PROPOSAL = TITLES["proposal-2022"]
+HESITATION = TITLES["hesitation-2022"]
+LATEST = TITLES["latest"]
+MOSCOW = TITLES["moscow-1997"]
+
+
+@pytest.fixture(scope="module")
+def tap(server):
+    relay = WireTap(int(server.url.rsplit(":", 1)[1]))
+    yield relay
+    relay.close()
 
 
 def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
@@ -38,15 +51,22 @@ def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
                 ("toggle", "Battle groups"),
                 ("toggle", "Battle groups"),
                 ("switch", PROPOSAL),
+                ("switch", LATEST),
             ],
             id="from-the-default-view",
         ),
+        pytest.param(
+            # 2017 has no context tables: the switch brings them (build-up, reinforcements)
+            "scenario=efp-2017",
+            [("switch", PROPOSAL), ("toggle", "Labels"), ("switch", MOSCOW)],
+            id="into-the-context-tables",
+        ),
     ],
 )
-def test_switch_or_toggle_moves_at_most_60_kb(open_app, start, steps):
-    tab = open_app(start)
+def test_switch_or_toggle_moves_at_most_60_kb(open_app, tap, start, steps):
+    tab = open_app(start, base_url=tap.url)
     tab.settle()
-    counter = tab.count_bytes()
+    counter = tab.count_bytes(tap)
     done = [_step(tab, counter, *step) for step in steps]
     report = "\n".join(f"{name}: {text}" for name, _, text, _ in done)
     print("\n" + report)
