@@ -111,6 +111,11 @@ STEPS = [
     ("switch", "The February 2022 proposal (eve of the invasion)"),
 ]
 PAINTS = 3
+#: The naive way, for figures side by side: everything inline in each switch, uncompressed.
+AS_BEFORE = {
+    "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false",
+    "STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "false",
+}
 
 
 def _browser_tools():
@@ -148,11 +153,14 @@ def _bare_paint_s(browser, conftest, url: str) -> float:
 
 
 def _switch_bytes(browser, conftest, url: str) -> list[tuple[str, float]]:
-    """Bytes (KB) each step of ``STEPS`` moves, from the default view, in one fresh tab."""
-    tab = _new_tab(browser, conftest, url)
+    """Bytes (KB, on the wire) each step of ``STEPS`` moves, from the default view, one tab."""
+    from tests.browser.wire import WireTap
+
+    tap = WireTap(int(url.rsplit(":", 1)[1]))
+    tab = _new_tab(browser, conftest, tap.url)
     tab.wait_drawn()
     tab.settle()
-    counter = tab.count_bytes()
+    counter = tab.count_bytes(tap)
     done = []
     for action, label in STEPS:
         counter.reset()
@@ -165,6 +173,7 @@ def _switch_bytes(browser, conftest, url: str) -> list[tuple[str, float]]:
         done.append((f"{action} {label[:34]}", counter.total / 1024))
     assert not tab.blocked, tab.blocked
     tab.context.close()
+    tap.close()
     return done
 
 
@@ -173,7 +182,7 @@ def browser_figures() -> None:
     sync_playwright, conftest = _browser_tools()
     folder = Path(tempfile.mkdtemp(prefix="flankmap-bench-"))
     (folder / "bare_page.py").write_text(BARE_PAGE, encoding="utf-8")
-    inline_env = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"}
+    inline_env = AS_BEFORE
     servers = {
         "app": conftest.start_server(folder / "app.log"),
         "inline": conftest.start_server(folder / "inline.log", env=inline_env),
@@ -208,7 +217,7 @@ def browser_figures() -> None:
     app_s, inline_s = statistics.median(paints["app"]), statistics.median(paints["inline"])
     print(f"{'  navigation -> countries drawn':<32}{app_s:>12.2f}{inline_s:>12.2f}{bare:>12.2f}")
     print(f"{'  ratio to the bare page':<32}{app_s / bare:>11.2f}x{inline_s / bare:>11.2f}x")
-    print(f"\n{'bytes moved (KB, ws + HTTP)':<44}{'this app':>10}{'inline':>10}{'ratio':>8}")
+    print(f"\n{'bytes on the wire (KB, ws + HTTP)':<44}{'this app':>10}{'inline':>10}{'ratio':>8}")
     for (name, kb), (_, old_kb) in zip(ours, inline, strict=True):
         print(f"{'  ' + name:<44}{kb:>10.1f}{old_kb:>10.1f}{old_kb / kb:>7.1f}x")
     worst = max(kb for _, kb in ours)
@@ -227,7 +236,7 @@ def load_figure(sessions: int, seconds: float, inline: bool = False) -> None:
     from tests.browser.conftest import start_server, stop_server
     from tests.test_load import load_check
 
-    env = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"} if inline else None
+    env = AS_BEFORE if inline else None
     server = start_server(Path(tempfile.mkdtemp(prefix="flankmap-load-")) / "server.log", env=env)
     try:
         result = load_check(server.url.removeprefix("http://"), sessions, seconds)
