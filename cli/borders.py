@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import math
-import sys
 
-FORMATS = ("json", "csv")
+from cli.common import add_print_format, date_arg, print_csv, print_json
 
 
 def add_parser(sub) -> None:
     """Register the command."""
-    from cli.main import date_arg
-
     parser = sub.add_parser(
         "borders",
         help="land borders between neighbouring states (geodesic km)",
@@ -25,7 +20,7 @@ def add_parser(sub) -> None:
         ),
     )
     parser.add_argument("--as-of", type=date_arg, default=None, help="YYYY-MM-DD (default today)")
-    parser.add_argument("--format", choices=FORMATS, default="json")
+    add_print_format(parser, "json", "csv")
     parser.set_defaults(run=run)
 
 
@@ -60,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the table."""
     rows = border_rows(args.as_of)
     if args.format == "json":
-        json.dump(rows, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        print_json(rows)
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["a", "b", "km"])
-        writer.writeheader()
-        writer.writerows(rows)
+        print_csv(rows, list(rows[0]) if rows else ["a", "b", "km"])
     return 0

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import sys
 
+from cli.common import add_print_format, date_arg, print_csv, print_json
 from layers.facts.schema import ISO_SEP
-
-FORMATS = ("text", "json", "csv")
 
 
 def add_parser(sub) -> None:
     """Register the command."""
-    from cli.main import date_arg
-
     parser = sub.add_parser(
         "contributors",
         help="contributing nations of each battle group on a date",
@@ -27,7 +21,7 @@ def add_parser(sub) -> None:
         ),
     )
     parser.add_argument("--as-of", type=date_arg, default=None, help="YYYY-MM-DD (default today)")
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    add_print_format(parser, "text", "json", "csv")
     parser.set_defaults(run=run)
 
 
@@ -37,19 +31,19 @@ def run(args: argparse.Namespace) -> int:
 
     records = contributor_records(args.as_of)
     if args.format == "json":
-        json.dump(records, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(records)
     elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(
+        print_csv(
+            (
                 {
                     **record,
                     "contributors": ISO_SEP.join(record["contributors"]),
                     "troops": ISO_SEP.join(f"{k}={v}" for k, v in record["troops"].items()),
                 }
-            )
+                for record in records
+            ),
+            list(records[0]),
+        )
     else:
         for r in records:
             nations = ", ".join(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-FORMATS = ("text", "json")
+from cli.common import add_print_format, print_json
 
 
 def add_parser(sub) -> None:
@@ -22,7 +20,7 @@ def add_parser(sub) -> None:
     )
     parser.add_argument("a", metavar="A", help="scenario id, before (see `flankmap scenarios`)")
     parser.add_argument("b", metavar="B", help="scenario id, after")
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    add_print_format(parser, "text", "json")
     parser.set_defaults(run=run)
 
 
@@ -33,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     d = diff_scenarios(get_scenario(args.a), get_scenario(args.b))
     if args.format == "json":
-        json.dump(d.as_dict(), sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(d.as_dict())
     else:
         print(diff_text(d))
     return 0

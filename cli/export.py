@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.common import date_arg
 from geo.errors import InputError
 from render.export import (  # light: the renderers are imported on first use
     ANIMATED_FORMATS,
@@ -28,8 +29,6 @@ _SIZES = {"png": (1600, 1200), "gif": (1200, 900)}
 
 def add_parser(sub) -> None:
     """Register the command."""
-    from cli.main import date_arg
-
     parser = sub.add_parser(
         "export",
         help="write a scenario as PNG, offline HTML, GeoJSON, GeoPackage or an animated GIF",

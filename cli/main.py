@@ -10,8 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from geo.dates import parse_as_of
-from geo.errors import FlankmapError, InputError
+from cli import borders, contributors, diff, export, scenarios
+from geo.errors import FlankmapError
+
+#: The commands, in the order ``flankmap --help`` lists them.
+COMMANDS = (borders, scenarios, diff, export, contributors)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,12 +24,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _commands():
-    from cli import borders, contributors, diff, export, scenarios
-
-    return [borders, scenarios, diff, export, contributors]
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered."""
     parser = _Parser(
@@ -34,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="NATO's eastern flank: border analytics, scenarios and map exports.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for command in _commands():
+    for command in COMMANDS:
         command.add_parser(sub)
     return parser
 
@@ -50,14 +47,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `flankmap borders | head`
         return 0
-
-
-def date_arg(value: str):
-    """Parse an argument as a date: YYYY-MM-DD in YYYY-MM-DD dates in 1949-04-04..today."""
-    try:
-        return parse_as_of(value)
-    except InputError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

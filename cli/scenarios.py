@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-FORMATS = ("text", "json")
-SHOW_FORMATS = ("yaml", "json")
+from cli.common import add_print_format, print_json
 
 
 def add_parser(sub) -> None:
@@ -20,14 +18,12 @@ def add_parser(sub) -> None:
             "to start your own from."
         ),
     )
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    add_print_format(parser, "text", "json")
     parser.set_defaults(run=run)
     actions = parser.add_subparsers(dest="action", parser_class=type(parser))
     show = actions.add_parser("show", help="print one scenario as YAML (or JSON)")
     show.add_argument("id", metavar="ID", help="scenario id")
-    show.add_argument(
-        "--format", dest="show_format", choices=SHOW_FORMATS, default="yaml", help="default yaml"
-    )
+    add_print_format(show, "yaml", "json", dest="show_format")
     show.set_defaults(run=run_show)
 
 
@@ -41,8 +37,7 @@ def run(args: argparse.Namespace) -> int:
             {"id": s.id, "title": s.title, "as_of": s.as_of.isoformat(), "kind": s.kind}
             for s in presets.values()
         ]
-        json.dump(rows, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(rows)
     else:
         width = max(len(s) for s in presets)
         for s in presets.values():
@@ -57,8 +52,7 @@ def run_show(args: argparse.Namespace) -> int:
 
     scenario = get_scenario(args.id)
     if args.show_format == "json":
-        json.dump(scenario_to_dict(scenario), sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(scenario_to_dict(scenario))
     else:
         sys.stdout.write(scenario_to_yaml(scenario))
     return 0
