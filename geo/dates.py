@@ -6,6 +6,7 @@ established on any date in May 2022 or later. Scenario dates are chosen so that 
 depends on where inside such a period an event fell.
 """
 
+import calendar
 import datetime as dt
 import re
 
@@ -42,6 +43,23 @@ def period_start(value: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as err:
         raise InputError(f"bad date {value!r}: {err}") from None
+
+
+def period_end(value: str) -> dt.date:
+    """Return the last day of an ISO date of year, month or day precision.
+
+    Examples
+    --------
+    >>> period_end("2017"), period_end("2024-02"), period_end("2022-03-24")
+    (datetime.date(2017, 12, 31), datetime.date(2024, 2, 29), datetime.date(2022, 3, 24))
+    """
+    start = period_start(value)
+    precision = len(str(value).strip())
+    if precision == len("YYYY"):
+        return start.replace(month=12, day=31)
+    if precision == len("YYYY-MM"):
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date:

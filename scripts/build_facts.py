@@ -24,19 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import facts_strengths
-from facts_upgrades import REPLACED_COLUMNS, improve, read_upgrades, replaced_rows, swap_urls
+import yaml
+from facts_strengths import LSM_MARK
+from facts_upgrades import improve, read_upgrades, replaced_rows, swap_urls
 
-from geo.dates import period_start
+from geo.dates import period_end, period_start
+from layers.facts.schema import TABLES, URL_SEP, split_urls
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "facts"
 DEFAULT_OUT = REPO / "data" / "facts"
 
-LSM_MARK = "eng.lsm.lv"
 #: The Reuters report of 2022-02-15 that the seed copies, in Reuters' words (via Metro US): it
 #: replaces the seed's copy (archyde.com), which source_upgrades.csv replaced.
 REUTERS_2022_02_15 = "https://www.metro.us/nato-to-consider-new/"
-SEP = " | "
 
 
 class BuildError(RuntimeError):
@@ -70,16 +71,12 @@ def by_id(rows: list[dict[str, str]], key: str = "id") -> dict[str, dict[str, st
     return out
 
 
-def urls(value: str) -> list[str]:
-    return [u.strip() for u in value.split("|") if u.strip()]
-
-
 def pick_urls(value: str, *marks: str) -> str:
     """Return the URLs of a source_url cell that contain one of ``marks``, in source order."""
-    chosen = [u for u in urls(value) if any(m in u for m in marks)]
+    chosen = [u for u in split_urls(value) if any(m in u for m in marks)]
     if len(chosen) != len(marks):
         raise BuildError(f"expected one URL for each of {marks} in {value!r}")
-    return SEP.join(chosen)
+    return URL_SEP.join(chosen)
 
 
 def shipped(rows: list[dict[str, str]], name: str, dropped: dict[str, int]) -> list[dict[str, str]]:
@@ -162,8 +159,6 @@ def load_events(path: Path = EVENTS_FILE) -> list[Event]:
     Every event names its source URLs and the text it rests on (``evidence``); dates are
     read as text, so ``2022`` and ``2022-02`` keep their precision.
     """
-    import yaml
-
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
@@ -202,7 +197,7 @@ def load_events(path: Path = EVENTS_FILE) -> list[Event]:
                 status=str(item["status"]),
                 framework_iso3=str(item.get("framework_iso3") or ""),
                 event=str(item["event"]),
-                source_url=SEP.join(str(u) for u in sources),
+                source_url=URL_SEP.join(str(u) for u in sources),
                 verified=str(item["verified"]),
                 evidence=tuple(evidence),
                 troops_approx=None if troops is None else int(troops),
@@ -298,74 +293,6 @@ def replay(events: list[Event]) -> list[dict[str, object]]:
 
 # -- tables -----------------------------------------------------------------------------------
 
-MEMBERS = ["iso3", "name", "accession_date", "source_url", "verified", "notes"]
-BORDER_STATES = ["feature_id", "iso3", "name", "role", "notes", "source_url", "verified"]
-BATTLEGROUPS = [
-    "id",
-    "host_iso3",
-    "host_name",
-    "base_name",
-    "base_lat",
-    "base_lon",
-    "coord_source",
-    "decided",
-    "source_url",
-    "verified",
-    "notes",
-]
-EVENTS = [
-    "bg_id",
-    "date",
-    "in_effect_from",
-    "status",
-    "framework_iso3",
-    "troops_approx",
-    "troops_as_of",
-    "event",
-    "source_url",
-    "verified",
-]
-REINFORCEMENTS = [
-    "id",
-    "nation_iso3",
-    "kind",
-    "what",
-    "where_name",
-    "where_iso3",
-    "lat",
-    "lon",
-    "coord_source",
-    "announced_date",
-    "source_url",
-    "verified",
-    "notes",
-]
-ESTIMATES = [
-    "date",
-    "estimate_label",
-    "troops_low",
-    "troops_high",
-    "who",
-    "what",
-    "source_url",
-    "verified",
-    "notes",
-]
-AREAS = [
-    "name",
-    "lat",
-    "lon",
-    "kind",
-    "country_iso3",
-    "observed",
-    "coord_source",
-    "source_url",
-    "verified",
-    "notes",
-]
-CRIMEA = ["id", "event", "date", "source_url", "verified", "notes"]
-LENGTHS = ["a", "b", "length_km", "source", "source_url", "as_of", "notes", "verified"]
-
 _OBSERVED_NOTE = re.compile(r"^(\d{4}(?:-\d{2}){0,2}) \(([^)]+)\)$")
 
 
@@ -380,8 +307,9 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     upgrades = read_upgrades(source)
 
-    def emit(name: str, columns: list[str], rows: list[dict[str, object]]) -> None:
-        write_csv(out / name, columns, rows)
+    def emit(name: str, rows: list[dict[str, object]]) -> None:
+        """Write ``rows`` to ``name`` with the columns layers/facts/schema.py declares for it."""
+        write_csv(out / name, [c.name for c in TABLES[name.removesuffix(".csv")].columns], rows)
         counts[name] = len(rows)
 
     # members.csv
@@ -391,7 +319,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         raise BuildError(f"nato_members.csv: {len(members)} rows, expected 32")
     for row in members:
         check_date(row["accession_date"], "nato_members.csv")
-    emit("members.csv", MEMBERS, members)
+    emit("members.csv", members)
     log["members.csv"] = ["Copied row for row; columns unchanged; sources upgraded as listed."]
 
     # border_states.csv
@@ -401,7 +329,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         border.append({**row, "feature_id": feature_id, "verified": "yes"})
     if sorted(r["feature_id"] for r in border) != ["BLR", "GEO", "MDA", "RUS", "RUS-KGD", "UKR"]:
         raise BuildError("border_states.csv: unexpected rows")
-    emit("border_states.csv", BORDER_STATES, border)
+    emit("border_states.csv", border)
     log["border_states.csv"] = [
         "Added `feature_id`, the map key: the iso3 code, except `RUS-KGD` for the Kaliningrad "
         "row (role `russia_exclave`), which shares iso3 `RUS` with the main Russia row.",
@@ -416,7 +344,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     bgs = by_id(bg_rows)
     deps_rows = read_csv(source / "deployments_2022.csv")
     deps = by_id(deps_rows)
-    emit("battlegroups.csv", BATTLEGROUPS, improve(upgrades, "battlegroups.csv", bg_rows))
+    emit("battlegroups.csv", improve(upgrades, "battlegroups.csv", bg_rows))
     log["battlegroups.csv"] = [
         "One row per battle group with its static facts; `notes`, `decided`, coordinates and "
         "`source_url` verbatim. `decided` is free text (`2016 (Warsaw Summit)` or an ISO date) "
@@ -445,7 +373,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         if ev.bg_id not in bgs:
             raise BuildError(f"event for unknown battle group {ev.bg_id}")
     events = replay(all_events)
-    emit("battlegroup_events.csv", EVENTS, events)
+    emit("battlegroup_events.csv", events)
     log["battlegroup_events.csv"] = _events_log(status_events, events)
 
     # battlegroup_strengths.csv
@@ -463,7 +391,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
                 f"{ev.bg_id} {ev.date}: troop figure {ev.troops_approx} ({ev.troops_as_of}) is "
                 "not in battlegroup_strengths.csv"
             )
-    emit("battlegroup_strengths.csv", facts_strengths.COLUMNS, strengths)
+    emit("battlegroup_strengths.csv", strengths)
     log["battlegroup_strengths.csv"] = [
         "One row per sourced troop figure of one battle group, with the compiled row's source "
         "URL, title, quote, `source_kind` and `note` (scripts/facts_src/"
@@ -491,7 +419,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         check_date(row["announced_date"], "deployments_2022.csv")
         if bool(row["lat"]) != bool(row["lon"]):
             raise BuildError(f"deployments_2022.csv {row['id']}: only one of lat/lon")
-    emit("reinforcements.csv", REINFORCEMENTS, reinf)
+    emit("reinforcements.csv", reinf)
     log["reinforcements.csv"] = [
         *others_log,
         "From deployments_2022.csv: `nation` renamed `nation_iso3`; everything else verbatim.",
@@ -525,7 +453,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
                 **{k: row[k] for k in ("who", "what", "source_url", "verified", "notes")},
             }
         )
-    emit("buildup_estimates.csv", ESTIMATES, est_out)
+    emit("buildup_estimates.csv", est_out)
     log["buildup_estimates.csv"] = [
         "From russian_buildup.csv: `estimate_troops` renamed `estimate_label` (the figure as "
         "reported, text); `estimate_low`/`estimate_high` renamed `troops_low`/`troops_high` "
@@ -559,14 +487,14 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
             )
         for part in row["observed"].split("/"):
             check_date(part, "buildup_areas.csv")
-    emit("buildup_areas.csv", AREAS, areas)
+    emit("buildup_areas.csv", areas)
     log["buildup_areas.csv"] = area_log
 
     # crimea.csv
     crimea = shipped(read_csv(source / "crimea.csv"), "crimea.csv", dropped)
     for row in crimea:
         check_date(row["date"], "crimea.csv")
-    emit("crimea.csv", CRIMEA, crimea)
+    emit("crimea.csv", crimea)
     log["crimea.csv"] = [
         "Copied verbatim. `crimea_annexation` (2014-03-18) is when the occupied-Crimea layer "
         "starts; `unga_68_262` is the basis for drawing Crimea as Ukrainian territory."
@@ -584,7 +512,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     pairs = [(r["a"], r["b"]) for r in lengths]
     if len(set(pairs)) != len(pairs):
         raise BuildError("border_lengths.csv: duplicate pair")
-    emit("border_lengths.csv", LENGTHS, lengths)
+    emit("border_lengths.csv", lengths)
     log["border_lengths.csv"] = [
         "`km` renamed `length_km` (integer). Land-boundary lengths as given by the CIA World "
         "Factbook (GitHub mirror factbook/factbook.json at commit 8662a8b, checked on both "
@@ -595,17 +523,17 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     ]
 
     contributors, log["battlegroup_contributors.csv"] = contributor_rows(source)
-    emit("battlegroup_contributors.csv", CONTRIBUTORS, contributors)
+    emit("battlegroup_contributors.csv", contributors)
     statements, log["statements.csv"] = statement_rows(source, REUTERS_2022_02_15)
     for row in statements:  # the members' sources as upgraded in members.csv
         row["source_url"] = swap_urls(upgrades, "nato_members.csv", str(row["source_url"]))
     log["statements.csv"].append(
         "Member sources in `source_url` are those of members.csv, after the source upgrades."
     )
-    emit("statements.csv", STATEMENTS, statements)
+    emit("statements.csv", statements)
 
     # replaced_sources.csv
-    emit("replaced_sources.csv", REPLACED_COLUMNS, replaced_rows(upgrades))
+    emit("replaced_sources.csv", replaced_rows(upgrades))
     log["replaced_sources.csv"] = [
         "The web sites that source_upgrades.csv replaced with better sources, one row per old "
         "URL, with its replacement (`source_url`): no shipped row may cite them (tests check "
@@ -640,33 +568,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
 # scripts/facts_added/, which say how a note is split or a roster judged) and returns rows.
 
 ADDED = Path(__file__).resolve().parent / "facts_added"
-CONTRIBUTORS = [
-    "bg_id",
-    "host_iso3",
-    "framework_iso3",
-    "as_of",
-    "in_effect_from",
-    "scope",
-    "contributor_iso3",
-    "troops",
-    "source_url",
-    "source_title",
-    "source_kind",
-    "note",
-]
-STATEMENTS = ["feature_id", "since", "until", "text", "source_url", "verified", "basis"]
 _MEMBER_ITEM = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z]+)*) \(([\d,]+)(?: km)?\)")
-
-
-def period_end(value: str) -> str:
-    """Return the last day of a YYYY, YYYY-MM or YYYY-MM-DD date, as YYYY-MM-DD."""
-    start = period_start(value)
-    if len(value) == 10:
-        return start.isoformat()
-    if len(value) == 4:
-        return f"{value}-12-31"
-    nxt = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-    return (nxt - dt.timedelta(days=1)).isoformat()
 
 
 def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
@@ -702,7 +604,7 @@ def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
                 "host_iso3": host,
                 "framework_iso3": row["framework_iso3"],
                 "as_of": as_of,
-                "in_effect_from": period_end(start),
+                "in_effect_from": period_end(start).isoformat(),
                 "scope": scope,
                 "contributor_iso3": row["contributor_iso3"],
                 "troops": row["troops"],
@@ -776,7 +678,7 @@ def statement_rows(source: Path, seed_url: str) -> tuple[list[dict[str, object]]
             until = ""
             if i + 1 < len(joined):
                 until = (period_start(joined[i + 1]) - dt.timedelta(days=1)).isoformat()
-            sources = SEP.join(
+            sources = URL_SEP.join(
                 dict.fromkeys(
                     [url]
                     + [

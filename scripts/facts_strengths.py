@@ -9,47 +9,21 @@ day of that period, so a map never shows it before it was reported.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from pathlib import Path
 
 import yaml
 
+from geo.dates import period_end, period_start
+from geo.errors import InputError
+from layers.facts.schema import ISO_SEP, URL_SEP, split_urls
+
 RULES_FILE = Path(__file__).resolve().parent / "facts_src" / "battlegroup_strengths.yaml"
-SEP = " | "
+#: The web site of the LSM report of NATO's press-office figures of 2022-06-28.
 LSM_MARK = "eng.lsm.lv"
-
-COLUMNS = [
-    "bg_id",
-    "as_of",
-    "in_effect_from",
-    "troops",
-    "scope",
-    "formation",
-    "source_url",
-    "source_title",
-    "quote",
-    "source_kind",
-    "note",
-    "verified",
-]
-
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 class StrengthError(RuntimeError):
     """The compiled strengths and the rules that classify them disagree."""
-
-
-def period_end(value: str) -> str:
-    """Return the last day of a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` period, as ISO text."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts).isoformat()
-    if len(parts) == 2:
-        return dt.date(parts[0], parts[1], calendar.monthrange(*parts)[1]).isoformat()
-    return dt.date(parts[0], 12, 31).isoformat()
 
 
 def _domain(url: str) -> str:
@@ -70,7 +44,7 @@ def derive(
     log: list[str] = []
     totals = 0
     for row in compiled:
-        hosts = row["host_iso3"].split(";")
+        hosts = row["host_iso3"].split(ISO_SEP)
         if len(hosts) > 1:
             totals += 1
             continue
@@ -91,9 +65,11 @@ def derive(
             )
             continue
         as_of = str(rule.get("as_of_value", row["as_of"]))
-        if not _DATE.match(as_of):
-            raise StrengthError(f"{row['host_iso3']} {row['as_of']}: no date; add a rule")
-        start = str(rule.get("in_effect_from") or period_end(as_of))
+        try:
+            period_start(as_of)
+        except InputError:
+            raise StrengthError(f"{row['host_iso3']} {row['as_of']}: no date; add a rule") from None
+        start = str(rule.get("in_effect_from") or period_end(as_of).isoformat())
         if "why" in rule:
             log.append(
                 f"{row['host_iso3']} {row['as_of']} ({int(row['troops']):,}): "
@@ -122,7 +98,7 @@ def derive(
         for bg_id in extra["bg_id"]:
             if extra.get("from_battlegroups"):
                 fact = bgs[bg_id]
-                lsm = [u.strip() for u in fact["source_url"].split("|") if LSM_MARK in u]
+                lsm = [u for u in split_urls(fact["source_url"]) if LSM_MARK in u]
                 out.append(
                     {
                         "bg_id": bg_id,
@@ -131,10 +107,9 @@ def derive(
                         "troops": int(fact["troops_approx"]),
                         "scope": "present",
                         "formation": "battle_group",
-                        "source_url": SEP.join(lsm),
-                        "source_title": "LSM: Latvia hosts NATO's largest eastern flank "
-                        "battlegroup (NATO press office figures, 2022-06-28)",
-                        "quote": "9641 troops in 8⃣ battlegroups",
+                        "source_url": URL_SEP.join(lsm),
+                        "source_title": extra["source_title"],
+                        "quote": extra["quote"],
                         "source_kind": "news",
                         "note": extra["note"]
                         + " Per-group figure: the compiled battlegroups.csv `troops_approx`.",

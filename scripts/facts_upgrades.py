@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-SEP = " | "
+from layers.facts.schema import URL_SEP, split_urls
+
 RULES_FILE = Path(__file__).resolve().parent / "facts_src" / "source_upgrades.yaml"
 NONE_FOUND = "(none found)"
 
@@ -46,7 +47,7 @@ class Upgrades:
 
 
 def _urls(value: str) -> list[str]:
-    return [u.strip() for u in value.split("|") if u.strip().startswith("http")]
+    return [u for u in split_urls(value) if u.startswith("http")]
 
 
 def domain(url: str) -> str:
@@ -115,7 +116,7 @@ def improve(upgrades: Upgrades, name: str, rows: list[dict[str, str]]) -> list[d
                     cited[at:at] = news
                 else:
                     cited += news
-                row["source_url"] = SEP.join(dict.fromkeys(cited))
+                row["source_url"] = URL_SEP.join(dict.fromkeys(cited))
                 if "notes" in row and up["note"]:
                     said = " ".join(up["note"].split())
                     row["notes"] = " ".join(
@@ -150,9 +151,6 @@ def improve(upgrades: Upgrades, name: str, rows: list[dict[str, str]]) -> list[d
     return out
 
 
-REPLACED_COLUMNS = ["domain", "old_url", "source_url", "upgrade"]
-
-
 def replaced_rows(upgrades: Upgrades) -> list[dict[str, str]]:
     """One row per old URL whose site no shipped row may cite any more, with its replacement."""
     banned = upgrades.replaced_domains()
@@ -164,7 +162,7 @@ def replaced_rows(upgrades: Upgrades) -> list[dict[str, str]]:
                     {
                         "domain": domain(old),
                         "old_url": old,
-                        "source_url": SEP.join(_urls(up["new_url"])),
+                        "source_url": URL_SEP.join(_urls(up["new_url"])),
                         "upgrade": up["row_key"],
                     }
                 )
@@ -183,6 +181,6 @@ def swap_urls(upgrades: Upgrades, name: str, cell: str) -> str:
             for old in _urls(up["old_url"]):
                 mapping.setdefault(old, []).extend(_urls(up["new_url"]))
     out: list[str] = []
-    for url in (u.strip() for u in cell.split("|") if u.strip()):
+    for url in split_urls(cell):
         out.extend(mapping.get(url, [url]))
-    return SEP.join(dict.fromkeys(out))
+    return URL_SEP.join(dict.fromkeys(out))

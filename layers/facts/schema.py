@@ -1,7 +1,7 @@
 """The fact tables in ``data/facts/``: their columns, types and allowed values, named once.
 
 ``layers.facts.tables.load_table`` validates every file against :data:`TABLES`; the build script
-(``scripts/build_facts.py``) writes the same columns. A column's ``kind`` says how its text is
+(``scripts/build_facts.py``) writes each file with the columns declared here. A column's ``kind`` says how its text is
 checked and parsed:
 
 ``text``       any text (``required`` means not empty)
@@ -62,11 +62,25 @@ AREA_KIND: tuple[str, ...] = (
 #: How complete a battle group's list of contributing nations is (``battlegroup_contributors``).
 CONTRIBUTOR_SCOPE: tuple[str, ...] = ("complete", "planned", "partial")
 
-#: Separator of several URLs in one ``source_url`` cell.
+#: Separator of several URLs in one ``source_url`` cell (the compiled tables in ../shared/facts
+#: use it too, sometimes without the spaces: :func:`split_urls` reads both).
 URL_SEP = " | "
 
-#: Separator of several ISO codes in one cell.
+#: Separator of several ISO codes in one cell (here and in the compiled tables).
 ISO_SEP = ";"
+
+
+def split_urls(cell: object) -> list[str]:
+    """Return the parts of a source cell, stripped, empty ones left out.
+
+    Examples
+    --------
+    >>> split_urls("https://a.org | https://b.org|https://c.org ")
+    ['https://a.org', 'https://b.org', 'https://c.org']
+    >>> split_urls("")
+    []
+    """
+    return [part.strip() for part in str(cell).split(URL_SEP.strip()) if part.strip()]
 
 
 def join_urls(cells: Iterable[object]) -> str:
@@ -77,8 +91,7 @@ def join_urls(cells: Iterable[object]) -> str:
     >>> join_urls(["https://a.org | https://b.org", "", "https://a.org "])
     'https://a.org | https://b.org'
     """
-    urls = (url.strip() for cell in cells if cell for url in str(cell).split(URL_SEP))
-    return URL_SEP.join(dict.fromkeys(url for url in urls if url))
+    return URL_SEP.join(dict.fromkeys(url for cell in cells if cell for url in split_urls(cell)))
 
 
 #: What each column kind accepts, for error messages.

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from geo.errors import DataError
 from geo.paths import data_path
-from layers.facts.schema import URL_SEP
+from layers.facts.schema import URL_SEP, split_urls
 
 #: Tiers, best first, with the words a reader sees.
 TIERS: dict[str, str] = {
@@ -109,12 +109,7 @@ def rank_sources(*cells: object) -> str:
 
     Text that is not a URL (e.g. ``user hypothesis``) is kept, after the URLs.
     """
-    parts = [
-        p.strip().removesuffix(COPY_MARK)
-        for cell in cells
-        if cell
-        for p in str(cell).split(URL_SEP.strip())
-    ]
+    parts = [p.removesuffix(COPY_MARK) for cell in cells if cell for p in split_urls(cell)]
     urls = rank_urls(p for p in parts if p.startswith(("http://", "https://")))
     words = [p for p in dict.fromkeys(parts) if p and not p.startswith(("http://", "https://"))]
     shown = [u + COPY_MARK if source_tier(u) == "other" else u for u in urls]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.dates import parse_as_of
+from layers.facts.schema import split_urls
 from layers.facts.sources import rank_sources, tier_rank
 from layers.facts.tables import load_table
 
@@ -112,7 +113,7 @@ def strength_on(
         range(len(rows)),
         key=lambda i: (
             _negated(rows["in_effect_from"].iloc[i]),
-            min(tier_rank(u) for u in rows["source_url"].iloc[i].split(" | ")),
+            min(tier_rank(u) for u in split_urls(rows["source_url"].iloc[i])),
             rows["scope"].iloc[i] != "present",
             i,
         ),
