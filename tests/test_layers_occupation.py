@@ -8,12 +8,12 @@ Tiraspol 29.64333 E 46.84028 N (as in data/facts/buildup_areas.csv).
 import datetime as dt
 
 import pytest
+from conftest import set_cell
 from shapely.geometry import Point
 
 from geo.errors import DataError
 from layers.scenario.scenarios import get_scenario
 from layers.scenario.scene import build_scene
-from layers.thematic import occupation
 from layers.thematic.context import occupied
 from layers.thematic.occupation import occupation_notes, occupied_areas
 
@@ -123,20 +123,21 @@ def test_outlines_lie_in_the_claiming_state():
         assert row.geometry.difference(state).area < 1e-4 * row.geometry.area, row["id"]
 
 
-def test_a_broken_table_is_one_clear_error(tmp_path, monkeypatch):
-    from geo.paths import data_dir
+def test_a_broken_table_is_one_clear_error(data_copy):
+    table = data_copy / "occupied_areas.csv"
+    table.write_text(table.read_text().replace(",breakaway,", ",secret,"))
+    with pytest.raises(
+        DataError, match=r"occupied_areas.csv: row \d+ .*category 'secret' .*allowed: one of: occ"
+    ):
+        occupied_areas(dt.date(2020, 1, 1))
 
-    for name in ("occupied_areas.csv", "occupied_areas.geojson"):
-        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
-    text = (tmp_path / "occupied_areas.csv").read_text().replace(",breakaway,", ",secret,")
-    (tmp_path / "occupied_areas.csv").write_text(text)
-    monkeypatch.setenv("FLANKMAP_DATA_DIR", str(tmp_path))
-    try:
-        with pytest.raises(DataError, match=r"occupied_areas.csv: row \d+ .*category 'secret'"):
-            occupied_areas(dt.date(2020, 1, 1))
-    finally:
-        monkeypatch.delenv("FLANKMAP_DATA_DIR")
-        occupation.clear_cache()
+
+def test_an_end_before_its_start_is_one_clear_error(data_copy):
+    set_cell(data_copy / "occupied_areas.csv", "MDA-TRANSNISTRIA", "until", "1990-01-01")
+    with pytest.raises(
+        DataError, match=r"occupied_areas.csv: row \d+ .*until '1990-01-01' is before"
+    ):
+        occupied_areas(dt.date(2020, 1, 1))
 
 
 # --- the note in latest's exports --------------------------------------------------------------

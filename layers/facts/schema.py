@@ -1,8 +1,8 @@
-"""The fact tables in ``data/facts/``: their columns, types and allowed values, named once.
+"""The fact tables in ``data/``: their columns, types, allowed values and row rules, named once.
 
-``layers.facts.tables.load_table`` validates every file against :data:`TABLES`; the build script
-(``scripts/build_facts.py``) writes each file with the columns declared here. A column's ``kind`` says how its text is
-checked and parsed:
+``layers.facts.tables.load_table`` validates every file against :data:`TABLES`; the build
+script (``scripts/build_facts.py``) writes each of its files with the columns declared here.
+A column's ``kind`` says how its text is checked and parsed:
 
 ``text``       any text (``required`` means not empty)
 ``choice``     one of ``allowed``
@@ -43,6 +43,10 @@ FORMATION: tuple[str, ...] = ("battle_group", "brigade", "other_formation")
 
 #: The compiled table's kind of source of a troop figure.
 SOURCE_KIND: tuple[str, ...] = ("nato", "government", "news", "other")
+
+#: What a row of ``occupied_areas`` is: an outline drawn with a dashed outline, one drawn with
+#: a dotted one, or an area only named (no openly licensed line of it exists).
+OCCUPATION: tuple[str, ...] = ("occupied", "breakaway", "not_drawn")
 
 #: Roles of the states on the alliance's eastern border.
 ROLE: tuple[str, ...] = ("russia", "russia_exclave", "belarus_ally", "partner_invaded", "partner")
@@ -145,12 +149,14 @@ class Ref:
 
 @dataclass(frozen=True)
 class Table:
-    """One fact table: ``data/facts/<name>.csv``.
+    """One fact table: ``data/<folder>/<name>.csv``.
 
     ``key`` names the columns whose values must be unique together (and the first of them names
     a row in error messages); ``point`` names its latitude/longitude columns, if any (a row has
     both or neither); ``rows`` are its checks across the cells of a row; ``refs`` its columns
-    that name rows of another table.
+    that name rows of another table. ``folder`` is ``facts`` for the tables
+    ``scripts/build_facts.py`` writes, ``""`` for those written by hand beside their geometry;
+    ``made_by`` says what restores a missing file.
     """
 
     name: str
@@ -159,11 +165,19 @@ class Table:
     point: tuple[str, str] | None = None
     rows: tuple[RowRule, ...] = ()
     refs: tuple[Ref, ...] = ()
+    folder: str = "facts"
+    made_by: str = "run scripts/build_facts.py"
 
     @property
-    def filename(self) -> str:
-        """The file name inside ``data/facts/``."""
-        return f"{self.name}.csv"
+    def path(self) -> str:
+        """The file's path inside ``data/``.
+
+        Examples
+        --------
+        >>> TABLES["members"].path, TABLES["occupied_areas"].path
+        ('facts/members.csv', 'occupied_areas.csv')
+        """
+        return f"{self.folder}/{self.name}.csv" if self.folder else f"{self.name}.csv"
 
     def column(self, name: str) -> Column:
         """Return the column called ``name``."""
@@ -215,11 +229,19 @@ def _high_not_below_low(row: Mapping[str, str]) -> str | None:
     return None
 
 
-def _until_not_before_since(row: Mapping[str, str]) -> str | None:
-    since, until = row["since"], row["until"]
-    if since and until and period_start(until) < period_start(since):
-        return f"until {until!r} is before since {since!r}; allowed: on or after since, or empty"
-    return None
+def _not_before(start: str, end: str) -> RowRule:
+    """Column ``end``, where given, must not lie before column ``start``."""
+
+    def rule(row: Mapping[str, str]) -> str | None:
+        since, until = row[start], row[end]
+        if since and until and period_start(until) < period_start(since):
+            return (
+                f"{end} {until!r} is before {start} {since!r}; allowed: on or after {start}, "
+                "or empty"
+            )
+        return None
+
+    return rule
 
 
 def _pair_in_order(row: Mapping[str, str]) -> str | None:
@@ -409,7 +431,7 @@ TABLES: dict[str, Table] = {
                 Column("basis"),
             ),
             key=("feature_id", "since", "text"),
-            rows=(_until_not_before_since,),
+            rows=(_not_before("since", "until"),),
         ),
         Table(
             "border_lengths",
@@ -425,6 +447,24 @@ TABLES: dict[str, Table] = {
             ),
             key=("a", "b"),
             rows=(_pair_in_order,),
+        ),
+        Table(
+            "occupied_areas",
+            (
+                Column("id"),
+                Column("name"),
+                Column("iso3", "iso3"),
+                Column("category", "choice", allowed=OCCUPATION),
+                Column("from_date", "date"),
+                Column("until", "date", required=False),  # empty: still in force
+                Column("label"),
+                *_src(),
+                Column("notes", required=False),
+            ),
+            key=("id", "from_date"),
+            rows=(_not_before("from_date", "until"),),
+            folder="",
+            made_by="it is written by hand: restore it from the repository (see data/README.md)",
         ),
     )
 }

@@ -1,4 +1,4 @@
-"""Read the sourced fact tables in ``data/facts/`` and check them against ``layers.facts.schema``.
+"""Read the sourced fact tables in ``data/`` and check them against ``layers.facts.schema``.
 
 Every problem is a :class:`~geo.errors.DataError` with one line naming the file, the row (its
 1-based data row and key) and what is allowed, so a bad edit is found without a traceback.
@@ -39,7 +39,7 @@ _URL = re.compile(r"^https?://\S+$")
 
 
 def load_table(name: str) -> pd.DataFrame:
-    """Return the validated fact table ``data/facts/<name>.csv`` as a new DataFrame.
+    """Return the validated fact table ``name`` (``data/facts/<name>.csv``) as a new DataFrame.
 
     Text columns are strings (empty string when a cell is empty), ``int`` columns are pandas
     ``Int64`` and coordinate columns ``float64`` (``NaN`` when not sourced). Dates stay ISO
@@ -68,7 +68,7 @@ def load_table(name: str) -> pd.DataFrame:
     """
     if name not in TABLES:
         raise DataError(f"unknown fact table {name!r}; choose one of: {', '.join(TABLES)}")
-    path = data_path("facts", TABLES[name].filename)
+    path = data_path(TABLES[name].path)
     return _load(name, str(path)).copy()
 
 
@@ -111,7 +111,7 @@ def event_dates() -> list[str]:
 def _load(name: str, path: str) -> pd.DataFrame:
     table = TABLES[name]
     where = f"{Path(path).parent.name}/{Path(path).name}"
-    header, rows = _read_rows(Path(path), where)
+    header, rows = _read_rows(Path(path), where, table.made_by)
     missing = [c.name for c in table.columns if c.name not in header]
     if missing:
         expected = ", ".join(c.name for c in table.columns)
@@ -137,11 +137,11 @@ def _load(name: str, path: str) -> pd.DataFrame:
     return frame
 
 
-def _read_rows(path: Path, where: str) -> tuple[list[str], list[list[str]]]:
+def _read_rows(path: Path, where: str, made_by: str) -> tuple[list[str], list[list[str]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(f"{where}: file is missing; run scripts/build_facts.py") from None
+        raise DataError(f"{where}: file is missing; {made_by}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"{where}: cannot read the file ({err}); expected UTF-8 CSV") from None
     if not text.strip():

@@ -2,10 +2,11 @@
 
 Two shipped files: ``data/occupied_areas.geojson`` (Natural Earth 4.0.0 outlines, made by
 ``scripts/build_occupied.py``) and ``data/occupied_areas.csv`` (what each outline means and from
-which day to which it holds, with sources). A CSV row is in force from ``from_date`` to ``until``
-(both inclusive; ``until`` empty: still). Rows of category ``not_drawn`` have no outline: they
-become notes the map, the legend and every export show, so that a line nobody may redistribute
-is named instead of silently missing.
+which day to which it holds, with sources; its columns and rules are the table
+``occupied_areas`` of ``layers.facts.schema``). A CSV row is in force from ``from_date`` to
+``until`` (both inclusive; ``until`` empty: still). Rows of category ``not_drawn`` have no
+outline: they become notes the map, the legend and every export show, so that a line nobody
+may redistribute is named instead of silently missing.
 
 Examples
 --------
@@ -17,12 +18,9 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import json
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,29 +29,13 @@ import shapely
 
 from geo.crs import WGS84
 from geo.dates import parse_as_of, period_start
-from geo.errors import DataError, InputError
+from geo.errors import DataError
 from geo.paths import data_path
+from layers.facts.tables import load_table
 
-AREAS_CSV = "occupied_areas.csv"
 AREAS_GEOJSON = "occupied_areas.geojson"
-#: What a row is: drawn with a dashed outline, drawn with a dotted one, or only named.
-CATEGORIES = ("occupied", "breakaway", "not_drawn")
-COLUMNS = (
-    "id",
-    "name",
-    "iso3",
-    "category",
-    "from_date",
-    "until",
-    "label",
-    "source_url",
-    "verified",
-    "notes",
-)
 #: Columns of :func:`occupied_areas`, as :func:`layers.thematic.context.occupied` returns them.
 AREA_COLUMNS = ["id", "name", "iso3", "category", "since", "label", "source_url", "verified"]
-
-_URLS = re.compile(r"^https?://\S+( \| https?://\S+)*$")
 
 
 def occupied_areas(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
@@ -120,50 +102,14 @@ def occupation_notes(as_of: str | dt.date | None = None) -> list[dict[str, str]]
 
 
 def _in_force(day: dt.date) -> pd.DataFrame:
-    table = _table()
+    table = load_table("occupied_areas")
     starts = table["from_date"].map(period_start)
     ends = table["until"].map(lambda v: period_start(v) if v else dt.date.max)
     return table[(starts <= day) & (day <= ends)].copy()
 
 
-def _table() -> pd.DataFrame:
-    return _read_table(str(data_path(AREAS_CSV)))
-
-
 def _outlines() -> pd.DataFrame:
     return _read_outlines(str(data_path(AREAS_GEOJSON)))
-
-
-@functools.lru_cache(maxsize=4)
-def _read_table(path_text: str) -> pd.DataFrame:
-    """Read and check ``occupied_areas.csv``; errors name the row and what is allowed."""
-    path = Path(path_text)
-    try:
-        # A file object, not lines: a quoted field may hold a newline.
-        text = io.StringIO(path.read_text(encoding="utf-8"), newline="")
-        rows = list(csv.DictReader(text, strict=True))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise DataError(f"{AREAS_CSV}: cannot read it as UTF-8 CSV ({err})") from None
-    if not rows or list(rows[0]) != list(COLUMNS):
-        raise DataError(f"{AREAS_CSV}: expected the columns {', '.join(COLUMNS)}")
-    for number, row in enumerate(rows, start=1):
-        where = f"{AREAS_CSV}: row {number} ({row['id']!r})"
-        if row["category"] not in CATEGORIES:
-            raise DataError(f"{where}: category {row['category']!r}; allowed: {CATEGORIES}")
-        if not _URLS.match(row["source_url"] or ""):
-            raise DataError(f"{where}: source_url must be http(s) URLs separated by ' | '")
-        if row["verified"] not in ("yes", "partial"):
-            raise DataError(f"{where}: verified must be yes or partial")
-        if not (row["label"] and row["name"] and row["iso3"]):
-            raise DataError(f"{where}: name, iso3 and label must not be empty")
-        try:
-            start = period_start(row["from_date"])
-            end = period_start(row["until"]) if row["until"] else dt.date.max
-        except InputError as err:
-            raise DataError(f"{where}: {err}") from None
-        if end < start:
-            raise DataError(f"{where}: until {row['until']} is before from_date")
-    return pd.DataFrame(rows, columns=list(COLUMNS), dtype=str)
 
 
 @functools.lru_cache(maxsize=4)
@@ -182,6 +128,5 @@ def _read_outlines(path_text: str) -> pd.DataFrame:
 
 
 def clear_cache() -> None:
-    """Forget the files read so far (after they or ``FLANKMAP_DATA_DIR`` changed)."""
-    _read_table.cache_clear()
+    """Forget the outlines read so far (after the file or ``FLANKMAP_DATA_DIR`` changed)."""
     _read_outlines.cache_clear()
