@@ -400,7 +400,8 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
         "announced or intended). `formation` is `battle_group`, `brigade` (the battle group "
         "upgraded: Latvia from 2024-07-03) or `other_formation` (another unit in the host: "
         "Germany's Panzerbrigade 45 in Lithuania, shown apart, never as the battle group's "
-        "strength).",
+        "strength); `formation_name` names an `other_formation` as the map shows it "
+        "(`formation_names` in the rules file).",
         "`in_effect_from` is the first day the map shows the figure: the day given, or the LAST "
         "day of a month or year (a figure reported in 'March 2017' is shown from 2017-03-31), "
         "so a map never shows a figure before it was reported. A battle group's strength on a "

@@ -39,6 +39,15 @@ def derive(
     """Return the shipped rows (sorted by battle group and day) and the README log lines."""
     rules = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
     by_host = {row["host_iso3"]: bg_id for bg_id, row in bgs.items()}
+
+    def formation_name(formation: str, host: str) -> str:
+        """The other formation's name (formation_names in the rules); "" for the battle group."""
+        if formation != "other_formation":
+            return ""
+        if host not in rules["formation_names"]:
+            raise StrengthError(f"{host}: an other_formation figure but no formation_names entry")
+        return rules["formation_names"][host]
+
     used: set[int] = set()
     out: list[dict[str, object]] = []
     log: list[str] = []
@@ -83,6 +92,9 @@ def derive(
                 "troops": int(row["troops"]),
                 "scope": rule.get("scope", "present"),
                 "formation": rule.get("formation", "battle_group"),
+                "formation_name": formation_name(
+                    rule.get("formation", "battle_group"), row["host_iso3"]
+                ),
                 "source_url": row["source_url"],
                 "source_title": row["source_title"],
                 "quote": row["quote"],
@@ -125,6 +137,7 @@ def derive(
                     "troops": int(extra["troops"]),
                     "scope": extra["scope"],
                     "formation": extra["formation"],
+                    "formation_name": formation_name(extra["formation"], bgs[bg_id]["host_iso3"]),
                     "source_url": " ".join(extra["source_url"].split()),
                     "source_title": extra["source_title"],
                     "quote": " ".join(extra["quote"].split()),

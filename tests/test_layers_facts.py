@@ -255,6 +255,13 @@ BROKEN = [
         id="troops-text",
     ),
     pytest.param(
+        "battlegroup_strengths",
+        _set(0, "formation_name", "Panzerbrigade 45, German"),
+        r"battlegroup_strengths\.csv: row 1 .*formation_name 'Panzerbrigade 45, German' with "
+        r"formation 'battle_group'",
+        id="named-battle-group",
+    ),
+    pytest.param(
         "reinforcements",
         _set(0, "kind", "tanks"),
         r"reinforcements\.csv: row 1 \(id 'uk_est_double'\).*kind 'tanks'",

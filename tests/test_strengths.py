@@ -4,12 +4,18 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import edit_csv
 
 from layers.facts.tables import load_table
 from layers.scenario.scenarios import get_scenario
 from layers.scenario.scene import build_scene
 from layers.thematic.battlegroups import battlegroups
-from layers.thematic.strengths import strength_on, strengths, timeline_frame
+from layers.thematic.strengths import (
+    other_formations_on,
+    strength_on,
+    strengths,
+    timeline_frame,
+)
 from render.charts import strength_chart, strength_chart_data
 
 EFP = ["bg_est", "bg_lva", "bg_ltu", "bg_pol"]
@@ -114,3 +120,14 @@ def test_battlegroup_layer_reads_the_strength_table():
     assert frame.loc["bg_est", "troops_approx"] == 1200
     assert "news.err.ee" in frame.loc["bg_est", "troops_source"]
     assert "news.err.ee" in frame.loc["bg_est", "source_url"]
+
+
+def test_the_other_formation_is_named_as_the_data_name_it(facts_copy):
+    def rename(rows):
+        for row in rows:
+            if row["formation"] == "other_formation":
+                row["formation_name"] = "Brigade X"
+
+    edit_csv(facts_copy / "battlegroup_strengths.csv", rename)
+    text = other_formations_on("bg_ltu", "2026-11-28")
+    assert text.startswith("Also in the host, a different formation (Brigade X): about 400 present")

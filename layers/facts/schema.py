@@ -219,6 +219,16 @@ def _troops_dated(row: Mapping[str, str]) -> str | None:
     return None
 
 
+def _named_if_other(row: Mapping[str, str]) -> str | None:
+    other = row["formation"] == "other_formation"
+    if other != bool(row["formation_name"]):
+        return (
+            f"formation_name {row['formation_name']!r} with formation {row['formation']!r}; "
+            "allowed: a name for other_formation, empty for the battle group or its brigade"
+        )
+    return None
+
+
 def _high_not_below_low(row: Mapping[str, str]) -> str | None:
     high, low = row["troops_high"], row["troops_low"]
     if high and int(high) < int(low):
@@ -319,6 +329,7 @@ TABLES: dict[str, Table] = {
                 Column("troops", "int"),
                 Column("scope", "choice", allowed=STRENGTH_SCOPE),
                 Column("formation", "choice", allowed=FORMATION),
+                Column("formation_name", required=False),  # names an other_formation
                 Column("source_url", "urls"),
                 Column("source_title"),
                 Column("quote"),
@@ -327,6 +338,7 @@ TABLES: dict[str, Table] = {
                 Column("verified", "verified"),
             ),
             key=("bg_id", "as_of", "troops", "source_url"),
+            rows=(_named_if_other,),
             refs=(Ref("bg_id", "battlegroups", "id", "battle group"),),
         ),
         Table(

@@ -124,7 +124,8 @@ def strength_on(
 def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
     """Describe other formations in the battle group's host on ``as_of`` (or ``""``).
 
-    The latest present and the latest planned figure are given apart, never added.
+    The latest present and the latest planned figure are given apart, never added; the
+    formation is named as the data name it (``formation_name``).
 
     Examples
     --------
@@ -133,7 +134,7 @@ def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
     >>> other_formations_on("bg_ltu", "2025-03-31")
     ''
     """  # noqa: E501
-    parts = []
+    parts, names = [], []
     for scope in ("present", "planned"):
         day = parse_as_of(as_of).isoformat()
         table = load_table("battlegroup_strengths")
@@ -148,11 +149,11 @@ def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
             # a planned size is dated by its report: its target year may lie after the view
             when = row["as_of"] if scope == "present" else f"reported {row['in_effect_from']}"
             parts.append(f"about {int(row['troops']):,} {SCOPE_TEXT[scope]} ({when})")
+            names.append(row["formation_name"])
     if not parts:
         return ""
-    return "Also in the host, a different formation (Panzerbrigade 45, German): " + " · ".join(
-        parts
-    )
+    named = "; ".join(dict.fromkeys(names))
+    return f"Also in the host, a different formation ({named}): " + " · ".join(parts)
 
 
 def timeline_frame(bg_ids: list[str] | None = None) -> pd.DataFrame:
