@@ -13,18 +13,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from cli.common import date_arg
 from geo.errors import InputError
 from render.export import (  # light: the renderers are imported on first use
     ANIMATED_FORMATS,
+    DEFAULTS,
     FORMATS,
     check_options,
     export_filename,
     write_export,
 )
-
-#: Default page sizes in pixels: a print PNG, and an animation small enough to share.
-_SIZES = {"png": (1600, 1200), "gif": (1200, 900)}
 
 
 def add_parser(sub) -> None:
@@ -84,13 +84,22 @@ def add_parser(sub) -> None:
         metavar="N",
         help="gif: one frame every N dated changes (default 1: every change)",
     )
+    png, gif = DEFAULTS["png"], DEFAULTS["gif"]
     parser.add_argument(
-        "--width", type=int, default=None, help="PNG/GIF width in pixels (1600; GIF 1200)"
+        "--width",
+        type=int,
+        default=None,
+        help=f"PNG/GIF width in pixels ({png['width']}; GIF {gif['width']})",
     )
     parser.add_argument(
-        "--height", type=int, default=None, help="PNG/GIF height in pixels (1200; GIF 900)"
+        "--height",
+        type=int,
+        default=None,
+        help=f"PNG/GIF height in pixels ({png['height']}; GIF {gif['height']})",
     )
-    parser.add_argument("--dpi", type=int, default=100, help="PNG resolution recorded (100)")
+    parser.add_argument(
+        "--dpi", type=int, default=png["dpi"], help=f"PNG resolution recorded ({png['dpi']})"
+    )
     parser.add_argument(
         "--overlay",
         metavar="PATH",
@@ -129,9 +138,9 @@ def _layers(text: str) -> tuple[str, ...]:
 
 def _png_options(args: argparse.Namespace) -> dict[str, int]:
     """Check the PNG size before anything is built, so a bad one fails at once."""
-    default_width, default_height = _SIZES["gif" if args.format in ANIMATED_FORMATS else "png"]
-    width = default_width if args.width is None else args.width
-    height = default_height if args.height is None else args.height
+    default = DEFAULTS[args.format if args.format in ANIMATED_FORMATS else "png"]
+    width = default["width"] if args.width is None else args.width
+    height = default["height"] if args.height is None else args.height
     return check_options("png", width=width, height=height, dpi=args.dpi)
 
 
@@ -205,10 +214,7 @@ def _run_one(args: argparse.Namespace) -> int:
 
 def _run_animation(args: argparse.Namespace, scene, out: Path, size: dict[str, int]) -> int:
     """Write an animation, one frame per dated change, with a progress bar on stderr."""
-    from tqdm import tqdm
-
-    from render.animation import animation_dates
-    from render.export import write_export
+    from render.animation import animation_dates  # loads matplotlib
 
     every = 1 if args.step is None else args.step
     days = animation_dates(args.start, args.end, every)  # bad dates fail here, before any file
@@ -231,8 +237,6 @@ def _run_animation(args: argparse.Namespace, scene, out: Path, size: dict[str, i
 
 
 def _run_all(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from layers.scenario.overlay import with_overlay
     from layers.scenario.scenarios import load_presets
     from layers.scenario.scene import build_scene

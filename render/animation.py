@@ -19,6 +19,7 @@ from geo.errors import InputError
 from layers.facts.tables import event_dates
 from layers.scenario.scene import Scene, build_scene
 from layers.scenario.timeline import frame_dates
+from render.export import DEFAULTS
 from render.png_layout import _REF_HEIGHT, _REF_WIDTH
 
 #: Every frame's title: a preset's own title may name its date ("facts as of 2026-11-28"),
@@ -95,8 +96,8 @@ def to_gif(
     start: dt.date | None = None,
     end: dt.date | None = None,
     every: int = 1,
-    width: int = 1200,
-    height: int = 900,
+    width: int = DEFAULTS["gif"]["width"],
+    height: int = DEFAULTS["gif"]["height"],
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Return an animated GIF of ``scene``'s scenario and layers from ``start`` to ``end``.

@@ -31,15 +31,20 @@ class _Format:
     renderer: str  # "module:function"; returns bytes or text, or writes ``path`` if ``to_file``
     #: The keyword options the renderer takes, with their ranges (None: not a number)
     options: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    #: The renderer's defaults of its number options (the CLI's help names them)
+    defaults: dict[str, int] = field(default_factory=dict)
     to_file: bool = False  # the renderer writes a file (GeoPackage is a database, not bytes)
     animated: bool = False  # a series of dates (``start``, ``end``), not the scene's one date
 
 
 _PNG_SIZES = {"width": (200, 10_000), "height": (150, 10_000), "dpi": (10, 1200)}
+#: A page for print, and an animation small enough to share (pixels; dots per inch recorded).
+_PNG_DEFAULTS = {"width": 1600, "height": 1200, "dpi": 100}
+_GIF_DEFAULTS = {"width": 1200, "height": 900}
 
 #: Every format, in the order the app offers them. A new format is one more entry here.
 _EXPORTERS: dict[str, _Format] = {
-    "png": _Format("image/png", "PNG image", "render.export_png:to_png", _PNG_SIZES),
+    "png": _Format("image/png", "PNG image", "render.export_png:to_png", _PNG_SIZES, _PNG_DEFAULTS),
     "html": _Format("text/html", "HTML (offline, interactive)", "render.export_html:to_html"),
     "geojson": _Format("application/geo+json", "GeoJSON", "render.export_vector:to_geojson"),
     "gpkg": _Format(
@@ -54,6 +59,7 @@ _EXPORTERS: dict[str, _Format] = {
         "render.animation:to_gif",  # checks its dates and step itself
         {"start": None, "end": None, "every": None, "progress": None}
         | {k: v for k, v in _PNG_SIZES.items() if k != "dpi"},
+        _GIF_DEFAULTS,
         animated=True,
     ),
 }
@@ -63,6 +69,8 @@ FORMATS: tuple[str, ...] = tuple(f for f, spec in _EXPORTERS.items() if not spec
 ANIMATED_FORMATS: tuple[str, ...] = tuple(f for f, spec in _EXPORTERS.items() if spec.animated)
 MEDIA_TYPES: dict[str, str] = {fmt: f.media_type for fmt, f in _EXPORTERS.items()}
 FORMAT_LABELS: dict[str, str] = {fmt: f.label for fmt, f in _EXPORTERS.items()}
+#: Each format's default width, height (and dpi) in pixels: the renderers' keyword defaults.
+DEFAULTS: dict[str, dict[str, int]] = {fmt: f.defaults for fmt, f in _EXPORTERS.items()}
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 

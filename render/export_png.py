@@ -29,7 +29,7 @@ from matplotlib.patches import Circle, Patch
 from layers.facts.sources import label_domains
 from layers.scenario.scenarios import KINDS
 from layers.scenario.scene import Scene
-from render.export import check_options
+from render.export import DEFAULTS, check_options
 from render.legend import BOUNDARIES_CREDIT, layer_note_texts, legend_keys, legend_label
 from render.png_layout import (
     _REF_HEIGHT,
@@ -354,7 +354,7 @@ def _caption_text(scene: Scene, width: int, height: int) -> str:
     return _caption(scene, max(40, int(width / (scale * _CAPTION_PX * 0.56))))
 
 
-def caption_lines(scene: Scene, *, width: int = 1600, height: int = 1200) -> int:
+def caption_lines(scene: Scene, *, width: int, height: int) -> int:
     """Return how many lines the caption of ``scene`` takes on a page of this size.
 
     An animation reserves the most any of its frames needs, so every frame has one layout.
@@ -365,9 +365,9 @@ def caption_lines(scene: Scene, *, width: int = 1600, height: int = 1200) -> int
 def to_png(
     scene: Scene,
     *,
-    width: int = 1600,
-    height: int = 1200,
-    dpi: int = 100,
+    width: int = DEFAULTS["png"]["width"],
+    height: int = DEFAULTS["png"]["height"],
+    dpi: int = DEFAULTS["png"]["dpi"],
     min_caption_lines: int = 0,
 ) -> bytes:
     """Return a print-quality map of ``scene`` as PNG bytes, exactly ``width`` × ``height`` pixels.
