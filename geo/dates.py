@@ -62,6 +62,33 @@ def period_end(value: str) -> dt.date:
     return start
 
 
+def span_words(first: dt.date, last: dt.date) -> str:
+    """Say when ``first`` … ``last`` was, as a legend does: the part of the year, or the years.
+
+    A year's parts are its thirds: early (January-April), mid (May-August), late
+    (September-December); a span over two of them is the year.
+
+    Examples
+    --------
+    >>> span_words(dt.date(2022, 1, 19), dt.date(2022, 2, 22))
+    'early 2022'
+    >>> span_words(dt.date(2024, 6, 1), dt.date(2024, 7, 3))
+    'mid-2024'
+    >>> span_words(dt.date(2024, 9, 1), dt.date(2024, 12, 31))
+    'late 2024'
+    >>> span_words(dt.date(2022, 3, 1), dt.date(2022, 6, 1))
+    '2022'
+    >>> span_words(dt.date(2021, 11, 1), dt.date(2022, 2, 5))
+    '2021-2022'
+    """
+    if first.year != last.year:
+        return f"{first.year}-{last.year}"
+    third = (first.month - 1) // 4
+    if third != (last.month - 1) // 4:
+        return str(first.year)
+    return ("early {}", "mid-{}", "late {}")[third].format(first.year)
+
+
 def parse_as_of(value: str | dt.date | None) -> dt.date:
     """Parse a user's as-of date (YYYY-MM-DD) and check it lies in 1949-04-04 … today.
 

@@ -9,6 +9,7 @@ from layers.thematic.context import (
     buildup_estimates,
     occupied,
     reinforcements,
+    reinforcements_period,
     reinforcements_table,
     transnistria_note,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "members",
     "occupied",
     "reinforcements",
+    "reinforcements_period",
     "reinforcements_table",
     "timeline",
     "transnistria_note",

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from layers.scenario.scenarios import KINDS
 from layers.scenario.scene import Scene
+from layers.thematic.context import reinforcements_period
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
 BOUNDARIES_CREDIT = (
@@ -41,6 +42,8 @@ def legend_label(scene: Scene, key: str) -> str:
     if key == "overlay" and len(scene.overlay):
         first = scene.overlay.iloc[0]
         return f"{first['label']} (your overlay; {first['attribution']})"
+    if key == "reinforcement":
+        return LEGEND_TEXT[key].format(period=reinforcements_period())
     return LEGEND_TEXT[key]
 
 

@@ -83,7 +83,8 @@ POINT_STYLES: dict[str, dict] = {
     },
 }
 
-#: What each style means, in the order the legend lists them.
+#: What each style means, in the order the legend lists them; ``{period}`` is when the
+#: reinforcements were announced (``layers.thematic.context.reinforcements_period``).
 LEGEND_TEXT: dict[str, str] = {
     "member": "NATO member on this date",
     "russia": "Russia (incl. Kaliningrad)",
@@ -95,7 +96,7 @@ LEGEND_TEXT: dict[str, str] = {
     "existing": "Battle group: existing",
     "proposed": "Battle group: PROPOSED (dashed outline)",
     "hypothetical": "Battle group: HYPOTHETICAL (dotted outline)",
-    "reinforcement": "Allied reinforcement, early 2022 (where the source names the place)",
+    "reinforcement": "Allied reinforcement, {period} (where the source names the place)",
     "buildup": "Russian build-up location (where the source names the place)",
     "overlay": "Your overlay",
 }

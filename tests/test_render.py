@@ -4,6 +4,7 @@ import dataclasses
 import re
 
 import pytest
+from conftest import set_cell
 
 from layers.scenario.scenarios import get_scenario, load_presets
 from layers.scenario.scene import build_scene
@@ -81,8 +82,15 @@ def test_legend_lists_what_is_drawn(proposal):
     assert "hypothetical" not in keys
     html = str(legend_html(proposal))
     assert LEGEND_TEXT["proposed"] in html
+    assert "Allied reinforcement, early 2022 (where the source names the place)" in html
     assert "Proposal (not a decision)" in html
     assert "rgba(86,180,233," in html  # the member colour of the style table
+
+
+def test_the_reinforcements_legend_says_when_the_data_date_them(facts_copy):
+    set_cell(facts_copy / "reinforcements.csv", "uk_est_double", "announced_date", "2021-12-20")
+    scene = build_scene(get_scenario("proposal-2022"))
+    assert "Allied reinforcement, 2021-2022 (where" in str(legend_html(scene))
 
 
 def test_hypothetical_is_labelled(proposal):

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.boundaries import load_subunits
-from geo.dates import parse_as_of
+from geo.dates import parse_as_of, period_end, period_start, span_words
 from layers.facts.schema import join_urls
 from layers.facts.statements import known_on
 from layers.facts.tables import in_effect, load_table
@@ -49,6 +49,18 @@ def reinforcements_table(as_of: str | dt.date | None = None) -> pd.DataFrame:
     table["notes"] = [known_on(n, day) for n in table["notes"]]
     table["located"] = table["lat"].notna() & table["lon"].notna()
     return table.reset_index(drop=True)
+
+
+def reinforcements_period() -> str:
+    """Say when the reinforcements in the data were announced, for the legend and titles.
+
+    Examples
+    --------
+    >>> reinforcements_period()
+    'early 2022'
+    """
+    dates = load_table("reinforcements")["announced_date"]
+    return span_words(min(map(period_start, dates)), max(map(period_end, dates)))
 
 
 def reinforcements(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
