@@ -12,16 +12,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from geo import boundaries
 from geo.boundaries import FILENAME, check_iso3, known_iso3, load_countries
-from geo.crs import WGS84
+from geo.crs import GEOD, WGS84
 from geo.errors import InputError
 from geo.paths import data_path
 
-_WGS84 = Geod(ellps="WGS84")
 _COLLECTIONS = (4, 5, 6, 7)  # shapely type ids: Multi*, GeometryCollection
 #: Enough to keep an envelope's own edge inside the clip, far below the data's precision.
 _EPS = 1e-7
@@ -45,6 +43,18 @@ def shared_border_km(a: BaseGeometry, b: BaseGeometry) -> float:
     0.0
     """
     return _line_km(shapely.intersection(shapely.boundary(a), shapely.boundary(b)))
+
+
+def area_km2(geom: BaseGeometry) -> float:
+    """Return the geodesic area of a longitude/latitude geometry on WGS84, in km².
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> round(area_km2(box(0, 0, 1, 1)))  # 1 degree square on the equator
+    12309
+    """
+    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
 
 def border_pairs(countries: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
@@ -193,4 +203,4 @@ def _line_km(geom: BaseGeometry) -> float:
     lines = parts[(shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)]
     if not len(lines):
         return 0.0
-    return _WGS84.geometry_length(shapely.multilinestrings(lines)) / 1000
+    return GEOD.geometry_length(shapely.multilinestrings(lines)) / 1000

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from geo.crs import WGS84
 from layers.scenario.scenarios import KINDS, record_to_dict
 from layers.scenario.scene import Scene
-from render.export import export_filename, write_export
+from render.export import export_filename
 from render.legend import BOUNDARIES_CREDIT
 
 #: The ``layer`` value of each feature in the vector exports (and the GeoPackage table names),
@@ -58,7 +58,7 @@ def _shaped(
     dropped = {*first, "source_url", "lat", "lon", out.geometry.name}
     rest = [c for c in out.columns if c not in dropped]
     out = out[[*first, *rest, out.geometry.name]]
-    return out.to_crs(4326) if out.crs is not None else out.set_crs(4326)
+    return out.to_crs(WGS84) if out.crs is not None else out.set_crs(WGS84)
 
 
 def vector_layers(scene: Scene) -> dict[str, gpd.GeoDataFrame]:
@@ -172,7 +172,12 @@ def to_geojson(scene: Scene) -> bytes:
 
 
 def write_gpkg(scene: Scene, path: Path) -> None:
-    """Write ``scene`` to a new GeoPackage at ``path`` (not atomic: see :func:`to_gpkg`)."""
+    """Write ``scene`` to a new GeoPackage at ``path``: one table per layer, and its metadata.
+
+    Spatial tables are named by :data:`EXPORT_LAYERS` (only layers with features are written);
+    the attribute table :data:`GPKG_METADATA_TABLE` names the scenario, date and sources. Not
+    atomic: ``render.export.write_export(scene, "gpkg", path)`` is.
+    """
     for name, frame in vector_layers(scene).items():
         pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=path.exists())
     meta = _metadata(scene)
@@ -187,12 +192,3 @@ def write_gpkg(scene: Scene, path: Path) -> None:
     pyogrio.write_dataframe(
         table, path, layer=GPKG_METADATA_TABLE, driver="GPKG", append=path.exists()
     )
-
-
-def to_gpkg(scene: Scene, path: str | os.PathLike[str]) -> Path:
-    """Write ``scene`` to a GeoPackage at ``path``, atomically: one table per layer.
-
-    Spatial tables are named by :data:`EXPORT_LAYERS` (only layers with features are written);
-    the attribute table ``scenario`` names the scenario, date and sources.
-    """
-    return write_export(scene, "gpkg", path)

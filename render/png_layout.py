@@ -13,7 +13,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
-from pyproj import Geod, Transformer
+from pyproj import Transformer
+
+from geo.crs import GEOD, LAEA_EUROPE, WGS84
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -21,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from layers.scenario.scene import Scene
 
 #: LAEA Europe: equal-area, so no country looks bigger than it is.
-PNG_CRS = "EPSG:3035"
+PNG_CRS = LAEA_EUROPE
 
 #: Places the PNG must show, as (lon, lat): Norway's west coast and North Cape, the Baltic
 #: states, the Black Sea, Turkey and the Russian build-up around Ukraine.
@@ -76,7 +78,7 @@ def _transformer(source: str, target: str) -> Transformer:
 def frame(aspect: float) -> tuple[float, float, float, float]:
     """Return (xmin, xmax, ymin, ymax) in EPSG:3035 around the anchors, with ``aspect`` = w/h."""
     lon, lat = zip(*_FRAME_ANCHORS, strict=True)
-    x, y = _transformer("EPSG:4326", PNG_CRS).transform(lon, lat)
+    x, y = _transformer(WGS84, PNG_CRS).transform(lon, lat)
     xmin, xmax, ymin, ymax = min(x), max(x), min(y), max(y)
     pad = 0.02 * max(xmax - xmin, ymax - ymin)
     xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
@@ -179,13 +181,13 @@ def scale_bar_length(
     xmin, xmax, ymin, ymax = box
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     half = 50_000.0
-    (lon0, lon1), (lat0, lat1) = _transformer(PNG_CRS, "EPSG:4326").transform(
+    (lon0, lon1), (lat0, lat1) = _transformer(PNG_CRS, WGS84).transform(
         [cx - half, cx + half], [cy, cy]
     )
-    ground_per_metre = Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2] / (2 * half)
+    ground_per_metre = GEOD.inv(lon0, lat0, lon1, lat1)[2] / (2 * half)
     wanted_km = share * (xmax - xmin) * ground_per_metre / 1000
     km = min((50, 100, 200, 250, 300, 500, 1000, 2000), key=lambda k: abs(k - wanted_km))
-    centre = _transformer(PNG_CRS, "EPSG:4326").transform(cx, cy)
+    centre = _transformer(PNG_CRS, WGS84).transform(cx, cy)
     return km, km * 1000 / ground_per_metre, centre
 
 
@@ -236,8 +238,8 @@ def north_arrow(png: PngPage, ax: Axes, box: tuple[float, float, float, float]) 
     """Draw an arrow to true north where it stands (LAEA turns north away from 10°E)."""
     xmin, xmax, ymin, ymax = box
     x, y = xmin + 0.04 * (xmax - xmin), ymax - 0.1 * (ymax - ymin)
-    lon, lat = _transformer(PNG_CRS, "EPSG:4326").transform(x, y)
-    nx, ny = _transformer("EPSG:4326", PNG_CRS).transform(lon, lat + 0.5)
+    lon, lat = _transformer(PNG_CRS, WGS84).transform(x, y)
+    nx, ny = _transformer(WGS84, PNG_CRS).transform(lon, lat + 0.5)
     direction = np.array([nx - x, ny - y])
     tip = np.array([x, y]) + direction / np.hypot(*direction) * 0.05 * (ymax - ymin)
     ax.annotate(

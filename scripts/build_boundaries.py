@@ -6,7 +6,6 @@ library versions, and its sha256 goes to data/SHA256SUMS.
 """
 
 import argparse
-import hashlib
 import os
 import sys
 import tempfile
@@ -16,10 +15,13 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
-from checksums import write_sum  # scripts/ is on sys.path when a script runs
-from pyproj import Geod
+from checksums import sha256, write_sum  # scripts/ is on sys.path when a script runs
 from shapely import MultiPolygon, Point, box
 from shapely.geometry.base import BaseGeometry
+
+from geo.boundaries import FILENAME
+from geo.crs import WGS84
+from geo.measure import area_km2
 
 try:
     import pycountry
@@ -29,11 +31,8 @@ except ImportError:  # pragma: no cover - build-only dependency
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "world-atlas-2.0.2" / "countries-10m.json"
 SOURCE_SHA256 = "3bc6f1d367a9bcec479841bae0e76092f512838411d0cef124e92eec4db45f79"
-OUTPUT = REPO / "data" / "boundaries.gpkg"
-SUMS = REPO / "data" / "SHA256SUMS"
+OUTPUT = REPO / "data" / FILENAME
 
-WGS84 = "EPSG:4326"
-GEOD = Geod(ellps="WGS84")
 #: lon_min, lat_min, lon_max, lat_max: Iceland to the Urals, the Mediterranean to the Barents Sea.
 REGION = (-25.0, 34.0, 60.0, 72.0)
 
@@ -326,10 +325,6 @@ def _shared_edges(geoms: np.ndarray) -> list[BaseGeometry]:
     return edges
 
 
-def _geodesic_km2(geom: BaseGeometry) -> float:
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
-
-
 def split_at_region(coverage: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Cut every element at the region's edge; column ``inside`` says which side a piece is on."""
     region = box(*REGION)
@@ -354,7 +349,7 @@ def drop_small_islands(geoms: np.ndarray, min_km2: float) -> np.ndarray:
     kept = []
     for i, geom in enumerate(geoms):
         parts = shapely.get_parts(geom)
-        areas = np.array([_geodesic_km2(p) for p in parts])
+        areas = np.array([area_km2(p) for p in parts])
         keep = [
             p
             for p, area in zip(parts, areas, strict=True)
@@ -420,7 +415,7 @@ def check_display(coverage: gpd.GeoDataFrame, display: gpd.GeoDataFrame) -> None
     for element, full, shown in zip(
         coverage["element"], coverage.geometry, display.geometry, strict=True
     ):
-        full_km2, shown_km2 = _geodesic_km2(full), _geodesic_km2(shown)
+        full_km2, shown_km2 = area_km2(full), area_km2(shown)
         if shown.is_empty or (full_km2 > 1000 and not 0.9 < shown_km2 / full_km2 < 1.1):
             sys.exit(f"display {element}: {shown_km2:.0f} km2 drawn for {full_km2:.0f} km2")
 
@@ -444,11 +439,6 @@ def write_gpkg(layers: dict[str, tuple[gpd.GeoDataFrame, str]], path: Path) -> N
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def sha256(path: Path) -> str:
-    """Return the hex sha256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -480,8 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         assert gdf.is_valid.all(), name
     write_gpkg(layers, OUTPUT)
 
-    digest = sha256(OUTPUT)
-    write_sum(SUMS, OUTPUT.name, digest)
+    digest = write_sum(OUTPUT)
     geojson_bytes = len(countries_display.to_json().encode())
     print(f"countries: {len(countries)} rows; countries_display GeoJSON: {geojson_bytes:,} bytes")
     print(f"{digest}  {OUTPUT.relative_to(REPO)}")

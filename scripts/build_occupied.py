@@ -9,15 +9,18 @@ written by hand); every change made here is listed in data/README.md. Re-run wit
 """
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 import geopandas as gpd
 import shapely
-from checksums import write_sum  # scripts/ is on sys.path when a script runs
-from pyproj import Geod
+from checksums import sha256, write_sum  # scripts/ is on sys.path when a script runs
+
+from geo.boundaries import FILENAME
+from geo.crs import WGS84
+from geo.measure import area_km2
+from layers.thematic.occupation import AREAS_GEOJSON
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "natural-earth-4.0.0-disputed"
@@ -25,9 +28,8 @@ SOURCES = {
     "crimea_donbas.geojson": "e0a14e94c89b587b766e257870c4a851b2405c3c878701dff24e2ff41ee45297",
     "georgia_moldova.geojson": "9767ea0ea324ea1f423d9815376aed1999b13db91cdbdbe0bc127e3245fae65e",
 }
-BOUNDARIES = REPO / "data" / "boundaries.gpkg"
-OUTPUT = REPO / "data" / "occupied_areas.geojson"
-SUMS = REPO / "data" / "SHA256SUMS"
+BOUNDARIES = REPO / "data" / FILENAME
+OUTPUT = REPO / "data" / AREAS_GEOJSON
 
 #: Natural Earth's BRK_A3 -> (our id, the state that claims the area).
 KEEP = {
@@ -45,15 +47,6 @@ NE_PROPERTIES = {
 }
 #: About 1 m: far finer than the 1:10m source, and it keeps the file small.
 GRID = 1e-5
-GEOD = Geod(ellps="WGS84")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def km2(geom) -> float:
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,10 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         path = args.source / name
         if sha256(path) != digest:
             print(f"warning: {name} is not the file data/README.md describes")
-        frames.append(gpd.read_file(path).set_crs("EPSG:4326", allow_override=True))
-    source = gpd.GeoDataFrame(
-        [row for frame in frames for _, row in frame.iterrows()], crs="EPSG:4326"
-    )
+        frames.append(gpd.read_file(path).set_crs(WGS84, allow_override=True))
+    source = gpd.GeoDataFrame([row for frame in frames for _, row in frame.iterrows()], crs=WGS84)
     countries = gpd.read_file(BOUNDARIES, layer="countries").set_index("iso3")
 
     features = []
@@ -84,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         geom = shapely.orient_polygons(shapely.MultiPolygon(polygons))
         if not geom.is_valid or geom.is_empty:
             sys.exit(f"{area_id}: invalid or empty after clipping to {iso3}")
-        before, after = km2(raw), km2(geom)
+        before, after = area_km2(raw), area_km2(geom)
         print(f"{area_id}: {before:,.0f} km2 in the source, {after:,.0f} km2 inside {iso3}")
         properties = {"id": area_id, "iso3": iso3}
         properties |= {new: row[old] for old, new in NE_PROPERTIES.items()}
@@ -100,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     collection = {"type": "FeatureCollection", "features": features}
     OUTPUT.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
 
-    digest = sha256(OUTPUT)
-    write_sum(SUMS, OUTPUT.name, digest)
+    digest = write_sum(OUTPUT)
     print(f"{OUTPUT.stat().st_size:,} bytes")
     print(f"{digest}  {OUTPUT.relative_to(REPO)}")
     return 0

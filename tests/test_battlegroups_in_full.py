@@ -13,7 +13,8 @@ from layers.scenario.metrics import frontier_text
 from layers.scenario.scenarios import get_scenario, load_presets
 from layers.scenario.scene import build_scene
 from layers.thematic.contributors import contributor_matrix, contributor_records, rosters
-from render.export_vector import to_geojson, to_gpkg
+from render.export import write_export
+from render.export_vector import to_geojson
 from render.folium_map import scene_features
 from render.legend import legend_html
 
@@ -57,7 +58,9 @@ def test_exports_carry_contributors_of_every_group_with_a_roster(scenario_id, tm
         assert group["contributors"].split(";") == list(roster.contributors)
         assert group["contributors_as_of"] in (roster.as_of, roster.as_of_text)
         assert group["contributors_source"].startswith("http")
-    table = pyogrio.read_dataframe(to_gpkg(scene, tmp_path / "view.gpkg"), layer="battlegroup")
+    table = pyogrio.read_dataframe(
+        write_export(scene, "gpkg", tmp_path / "view.gpkg"), layer="battlegroup"
+    )
     by_host = dict(zip(table["iso3"], table["contributors"], strict=True))
     assert all(by_host[h] == ";".join(r.contributors) for h, r in expected.items())
 

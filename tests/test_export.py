@@ -29,7 +29,6 @@ from render.export_vector import (
     EXPORT_LAYERS,
     GPKG_METADATA_TABLE,
     to_geojson,
-    to_gpkg,
     vector_layers,
 )
 from render.styles import AREA_STYLES, POINT_STYLES, SEA_COLOUR
@@ -209,7 +208,7 @@ def test_hostile_title_is_plain_text_in_png_and_raw_in_data(hostile_scene, tmp_p
     assert pixels.shape[:2] == (1200, 1600)
     collection = json.loads(to_geojson(hostile_scene))
     assert collection["flankmap"]["title"] == HOSTILE
-    to_gpkg(hostile_scene, tmp_path / "hostile.gpkg")
+    write_export(hostile_scene, "gpkg", tmp_path / "hostile.gpkg")
     meta = pyogrio.read_dataframe(
         tmp_path / "hostile.gpkg", layer=GPKG_METADATA_TABLE, read_geometry=False
     )

@@ -17,6 +17,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geo.boundaries import load_countries
+from geo.crs import WGS84
 from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
 from layers.facts.schema import ISO_SEP, join_urls
@@ -145,13 +146,13 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     if not rows:
         return gpd.GeoDataFrame(
             pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[:-1]}),
-            geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+            geometry=gpd.GeoSeries([], crs=WGS84),
         ).astype({"troops_approx": "Int64"})
     out = pd.DataFrame(rows)
     out["troops_approx"] = pd.array(out["troops_approx"], dtype="Int64")
     order = {bg: i for i, bg in enumerate(static.index)}
     out = out.sort_values("id", key=lambda s: s.map(order)).reset_index(drop=True)
-    return gpd.GeoDataFrame(out[COLUMNS], geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(out[COLUMNS], geometry="geometry", crs=WGS84)
 
 
 def _row(

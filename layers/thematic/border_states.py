@@ -13,6 +13,7 @@ import geopandas as gpd
 import shapely
 
 from geo.boundaries import load_countries, load_subunits
+from geo.crs import WGS84
 from geo.errors import DataError
 from layers.facts.tables import load_table
 
@@ -69,4 +70,4 @@ def border_states(resolution: str = "display") -> gpd.GeoDataFrame:
 
     geometries = [shape(f, i) for f, i in zip(facts["feature_id"], facts["iso3"], strict=True)]
     out = facts[COLUMNS[:-1]].copy()
-    return gpd.GeoDataFrame(out, geometry=geometries, crs="EPSG:4326")
+    return gpd.GeoDataFrame(out, geometry=geometries, crs=WGS84)

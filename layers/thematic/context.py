@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.boundaries import load_subunits
+from geo.crs import WGS84
 from geo.dates import parse_as_of, period_end, period_start, span_words
 from layers.facts.schema import join_urls
 from layers.facts.statements import known_on
@@ -172,7 +173,7 @@ def occupied(as_of: str | dt.date | None = None, resolution: str = "display") ->
     if crimea.empty:
         return areas[OCCUPIED_COLUMNS]
     joined = pd.concat([crimea, areas], ignore_index=True)
-    return gpd.GeoDataFrame(joined[OCCUPIED_COLUMNS], geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(joined[OCCUPIED_COLUMNS], geometry="geometry", crs=WGS84)
 
 
 def occupied_shapes(resolution: str = "display") -> gpd.GeoDataFrame:
@@ -187,7 +188,7 @@ def occupied_shapes(resolution: str = "display") -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"id": [*crimea["subunit_id"], *outlines["id"]]},
         geometry=[*crimea.geometry, *outlines["geometry"]],
-        crs="EPSG:4326",
+        crs=WGS84,
     )
 
 
@@ -197,7 +198,7 @@ def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
     since = crimea.at["crimea_annexation", "date"]
     if not in_effect(since, day):
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OCCUPIED_COLUMNS[:-1]})
-        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=WGS84))
     resolution_text = crimea.at["unga_68_262", "event"]
     number = re.search(r"resolution (\d+/\d+)", resolution_text)
     basis = f", UN GA resolution {number.group(1)}" if number else ""
@@ -222,7 +223,7 @@ def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
             "verified": "partial" if "partial" in set(crimea.loc[rows, "verified"]) else "yes",
         }
     )
-    return gpd.GeoDataFrame(out, geometry=part.geometry.to_numpy(), crs="EPSG:4326")
+    return gpd.GeoDataFrame(out, geometry=part.geometry.to_numpy(), crs=WGS84)
 
 
 def transnistria_note() -> dict[str, str]:
@@ -238,5 +239,5 @@ def transnistria_note() -> dict[str, str]:
 
 
 def _points(table: pd.DataFrame, lat: str, lon: str) -> gpd.GeoDataFrame:
-    geometry = gpd.points_from_xy(table[lon], table[lat], crs="EPSG:4326")
-    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry, crs="EPSG:4326")
+    geometry = gpd.points_from_xy(table[lon], table[lat], crs=WGS84)
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry, crs=WGS84)

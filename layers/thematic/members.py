@@ -13,6 +13,7 @@ import datetime as dt
 import geopandas as gpd
 
 from geo.boundaries import load_countries
+from geo.crs import WGS84
 from geo.dates import parse_as_of
 from layers.facts.tables import in_effect, load_table
 
@@ -97,4 +98,4 @@ def members(as_of: str | dt.date | None = None, resolution: str = "display") -> 
     for col in ("accession_date", "source_url", "verified"):
         out[col] = facts[col].to_numpy()
     out = out[COLUMNS].sort_values(["accession_date", "iso3"]).reset_index(drop=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
