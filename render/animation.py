@@ -14,12 +14,17 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import numpy as np
+from matplotlib import font_manager
+from PIL import Image, ImageDraw, ImageFont
+
 from geo.dates import today
 from geo.errors import InputError
 from layers.facts.tables import event_dates
 from layers.scenario.scene import Scene, build_scene
 from layers.scenario.timeline import frame_dates
 from render.export import DEFAULTS
+from render.export_png import PANEL_PX, caption_lines, to_png
 from render.png_layout import _REF_HEIGHT, _REF_WIDTH
 
 #: Every frame's title: a preset's own title may name its date ("facts as of 2026-11-28"),
@@ -63,11 +68,6 @@ def frames_comment(days: Sequence[dt.date]) -> str:
 
 def _stamp(png: bytes, day: dt.date):
     """Open a frame and write ``day`` large in the legend panel, under the legend."""
-    from matplotlib import font_manager
-    from PIL import Image, ImageDraw, ImageFont
-
-    from render.export_png import PANEL_PX
-
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
     scale = min(width / _REF_WIDTH, height / _REF_HEIGHT)
@@ -113,8 +113,6 @@ def to_gif(
     geo.errors.InputError
         Bad dates or step, or a size the PNG export refuses.
     """
-    from render.export_png import caption_lines, to_png
-
     days = animation_dates(start, end, every)
     scenario = replace(scene.scenario, title=FRAME_TITLE)
     # "Battle group X has no record on or before <date>": in an animation, that is the point.
@@ -134,9 +132,6 @@ def to_gif(
 
 def _encode(frames: Sequence, days: Sequence[dt.date]) -> bytes:
     """Write the frames as one looping GIF on one palette."""
-    import numpy as np
-    from PIL import Image
-
     if not frames:
         raise InputError("an animation needs at least one date")
     # One palette for all frames, from every frame (a marker may exist in one of them only):

@@ -25,6 +25,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
+from layers.scenario.scenarios import load_presets
 from layers.scenario.scene import LAYER_IDS, Scene, build_scene
 from layers.scenario.view import DEFAULT_BASEMAP
 from render.assets import (
@@ -226,8 +227,6 @@ def shared_texts() -> tuple[str, ...]:
     these texts by index, so a switch does not re-send the same names, notes and source URLs.
     A text not in here (another date, the user's scenario or overlay) travels inline.
     """
-    from layers.scenario.scenarios import load_presets
-
     texts: set[str] = set()
     for scenario in load_presets().values():
         scene = build_scene(scenario, layers=LAYER_IDS)

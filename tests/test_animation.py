@@ -125,7 +125,7 @@ def test_no_frame_shows_a_title_that_names_a_later_date(monkeypatch):
     """`latest` is titled with its facts' date; a 2017 frame must not carry that title."""
     import io
 
-    import render.export_png
+    import render.animation
     from layers.scenario.scenarios import get_scenario
     from layers.scenario.scene import build_scene
     from render.animation import FRAME_TITLE, to_gif
@@ -138,8 +138,8 @@ def test_no_frame_shows_a_title_that_names_a_later_date(monkeypatch):
         Image.new("RGB", (1200, 900), "white").save(out, format="PNG")
         return out.getvalue()
 
-    monkeypatch.setattr(render.export_png, "to_png", fake_png)
-    monkeypatch.setattr(render.export_png, "caption_lines", lambda *_a, **_k: 1)
+    monkeypatch.setattr(render.animation, "to_png", fake_png)
+    monkeypatch.setattr(render.animation, "caption_lines", lambda *_a, **_k: 1)
     latest = get_scenario("latest")
     assert "2026" in latest.title or latest.as_of.year > 2017
     to_gif(build_scene(latest), start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31))

@@ -17,6 +17,7 @@ import pandas as pd
 from geo.dates import parse_as_of, period_start
 from layers.facts.schema import ISO_SEP
 from layers.facts.tables import load_table
+from layers.thematic.battlegroups import battlegroups, country_names
 
 #: Source kinds, best first: the tie-break between snapshots in effect from the same day.
 _KIND_RANK = {"nato": 0, "government": 1, "news": 2, "other": 3}
@@ -164,8 +165,6 @@ def contributor_records(as_of: str | dt.date | None = None) -> list[dict[str, ob
     >>> len(recs), [r["host"] for r in recs if r["scope"] == "none"]
     (8, ['ROU', 'BGR', 'SVK', 'HUN'])
     """
-    from layers.thematic.battlegroups import battlegroups
-
     day = parse_as_of(as_of)
     facts = battlegroups(day).set_index("id")
     out = []
@@ -206,8 +205,6 @@ def contributor_matrix(
     (['EST', 'LVA', 'LTU', 'POL'], '✓')
     """
     if names is None:
-        from layers.thematic.battlegroups import country_names
-
         names = country_names()
     cells: dict[str, dict[str, str]] = {}
     for roster in rosters(as_of).values():
