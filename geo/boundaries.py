@@ -25,6 +25,8 @@ FILENAME = "boundaries.gpkg"
 #: Where the boundaries come from, as maps and exports credit them.
 SOURCE = "Natural Earth 4.1.0 (public domain)"
 RESOLUTIONS = ("full", "display")
+#: Ids of the subunits: Russia's exclave Kaliningrad, and Crimea (Ukraine).
+KALININGRAD, CRIMEA = "RUS-KGD", "UKR-CRIMEA"
 
 #: Columns of the ``countries`` layers, besides ``geometry``.
 COUNTRY_COLUMNS = ("iso3", "name", "iso_numeric", "iso_assigned", "sovereign_iso3", "clipped")

@@ -84,30 +84,6 @@ def border_pairs(countries: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     return _pairs(countries)
 
 
-def border_km(a_iso3: str, b_iso3: str) -> float:
-    """Return the length of the land border between two countries, in km (0.0 if none).
-
-    Raises
-    ------
-    InputError
-        For an unknown code, or the same country twice.
-
-    Examples
-    --------
-    >>> border_km("POL", "LTU") == border_km("ltu", "pol") > 0
-    True
-    >>> border_km("POL", "FRA")
-    0.0
-    """
-    known = known_iso3()
-    a, b = sorted((check_iso3(a_iso3, known), check_iso3(b_iso3, known)))
-    if a == b:
-        raise InputError(f"a border needs two different countries, got {a_iso3!r} twice")
-    pairs = border_pairs()
-    hit = pairs.loc[(pairs["a"] == a) & (pairs["b"] == b), "km"]
-    return float(hit.iloc[0]) if len(hit) else 0.0
-
-
 def frontier(
     members: Iterable[str], neighbours: Iterable[str] = ("RUS", "BLR", "UKR")
 ) -> pd.DataFrame:

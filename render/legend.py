@@ -12,11 +12,12 @@ from geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from layers.scenario.scenarios import KINDS
 from layers.scenario.scene import Scene
 from layers.thematic.context import reinforcements_period
+from layers.thematic.occupation import SOURCE as OUTLINES_SOURCE
 from render.styles import AREA_STYLES, LEGEND_TEXT, POINT_STYLES
 
 BOUNDARIES_CREDIT = (
     f"Boundaries: {BOUNDARIES_SOURCE}, Crimea drawn as Ukrainian territory; "
-    "occupied and breakaway areas: Natural Earth 4.0.0 (public domain), approximate."
+    f"occupied and breakaway areas: {OUTLINES_SOURCE}, approximate."
 )
 ATTRIBUTION = f"{BOUNDARIES_CREDIT} Facts: the sources named in each tooltip."
 

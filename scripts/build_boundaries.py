@@ -19,7 +19,7 @@ from checksums import sha256, write_sum  # scripts/ is on sys.path when a script
 from shapely import MultiPolygon, Point, box
 from shapely.geometry.base import BaseGeometry
 
-from geo.boundaries import FILENAME
+from geo.boundaries import CRIMEA, FILENAME, KALININGRAD
 from geo.crs import WGS84
 from geo.measure import area_km2
 
@@ -82,8 +82,8 @@ SEVASTOPOL = Point(33.52, 44.60)
 KALININGRAD_BOX = box(19.0, 54.0, 23.0, 55.5)
 
 SUBUNITS = {
-    "RUS-KGD": ("RUS", "Kaliningrad Oblast"),
-    "UKR-CRIMEA": ("UKR", "Crimea (incl. Sevastopol)"),
+    KALININGRAD: ("RUS", "Kaliningrad Oblast"),
+    CRIMEA: ("UKR", "Crimea (incl. Sevastopol)"),
 }
 
 #: Display copy, in degrees (coverage_simplify's tolerance is about the square root of the area
@@ -180,8 +180,8 @@ def split_russia(rus: BaseGeometry, ukr: BaseGeometry) -> dict[str, MultiPolygon
     rest = [p for p in parts if not any(p.equals_exact(q, 0) for q in crimea + kaliningrad)]
     return {
         "RUS": MultiPolygon(rest),
-        "UKR-CRIMEA": MultiPolygon(crimea),
-        "RUS-KGD": MultiPolygon(kaliningrad),
+        CRIMEA: MultiPolygon(crimea),
+        KALININGRAD: MultiPolygon(kaliningrad),
     }
 
 

@@ -28,6 +28,7 @@ import yaml
 from facts_strengths import LSM_MARK
 from facts_upgrades import improve, read_upgrades, replaced_rows, swap_urls
 
+from geo.boundaries import KALININGRAD
 from geo.dates import period_end, period_start
 from layers.facts.schema import TABLES, URL_SEP, split_urls
 
@@ -325,9 +326,10 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     # border_states.csv
     border = []
     for row in read_csv(source / "border_states.csv"):
-        feature_id = "RUS-KGD" if row["role"] == "russia_exclave" else row["iso3"]
+        feature_id = KALININGRAD if row["role"] == "russia_exclave" else row["iso3"]
         border.append({**row, "feature_id": feature_id, "verified": "yes"})
-    if sorted(r["feature_id"] for r in border) != ["BLR", "GEO", "MDA", "RUS", "RUS-KGD", "UKR"]:
+    expected = {"BLR", "GEO", "MDA", "RUS", KALININGRAD, "UKR"}
+    if sorted(r["feature_id"] for r in border) != sorted(expected):
         raise BuildError("border_states.csv: unexpected rows")
     emit("border_states.csv", border)
     log["border_states.csv"] = [
@@ -646,7 +648,7 @@ def statement_rows(source: Path, seed_url: str) -> tuple[list[dict[str, object]]
     membership, so no map calls a state a member before it joined.
     """
     notes = {
-        ("RUS-KGD" if r["role"] == "russia_exclave" else r["iso3"]): r
+        (KALININGRAD if r["role"] == "russia_exclave" else r["iso3"]): r
         for r in read_csv(source / "border_states.csv")
     }
     members = {r["name"]: r for r in read_csv(source / "nato_members.csv")}

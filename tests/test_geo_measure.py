@@ -8,7 +8,7 @@ from shapely import box
 
 from geo.boundaries import load_countries, load_subunits
 from geo.errors import InputError
-from geo.measure import border_km, border_pairs, frontier, shared_border_km
+from geo.measure import border_pairs, frontier, shared_border_km
 from geo.paths import data_path
 
 #: Land borders the map is about; each must be found, written a < b.
@@ -163,26 +163,7 @@ def test_kaliningrad_borders_are_russian(full, pairs, member):
     assert via_subunit == pytest.approx(pairs[(a, b)], abs=0.1)
 
 
-# --- border_km and frontier ----------------------------------------------------------------------
-
-
-def test_border_km_either_way_round():
-    assert border_km("POL", "BLR") == border_km("blr", "pol") > 300
-    assert border_km("FRA", "POL") == 0.0
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "bad"), [("POL", "XXX", "XXX"), ("ZZZ", "RUS", "ZZZ"), ("POL", None, None)]
-)
-def test_border_km_of_unknown_code(a, b, bad):
-    with pytest.raises(InputError, match="unknown ISO code") as err:
-        border_km(a, b)
-    assert repr(bad) in str(err.value)
-
-
-def test_border_km_of_one_country():
-    with pytest.raises(InputError, match="two different countries"):
-        border_km("POL", "pol")
+# --- frontier ------------------------------------------------------------------------------------
 
 
 def test_frontier_of_the_2022_flank():
@@ -198,11 +179,11 @@ def test_frontier_of_the_2022_flank():
     }  # fmt: skip
 
 
-def test_finland_joining_adds_its_russian_border():
+def test_finland_joining_adds_its_russian_border(pairs):
     before = frontier(["EST", "NOR"], neighbours=("RUS",))
     after = frontier(["EST", "NOR", "FIN"], neighbours=("RUS",))
     added = after["km"].sum() - before["km"].sum()
-    assert added == pytest.approx(border_km("FIN", "RUS"))
+    assert added == pytest.approx(pairs[("FIN", "RUS")])
     assert added > 1000
 
 

@@ -32,18 +32,6 @@ from layers.scenario.scenarios import (
 #: Where a battle group added with :func:`with_hypothetical_battlegroup` says it comes from.
 USER_SOURCE = "user hypothesis (flankmap)"
 
-#: Top-level keys in the order :func:`scenario_to_dict` writes them.
-KEY_ORDER = (
-    "id",
-    "title",
-    "kind",
-    "as_of",
-    "description",
-    "layers",
-    "battlegroups",
-    "demand",
-    "sources",
-)
 #: Longest ref entry written on one line (``- {ref: bg_est}``).
 _FLOW_WIDTH = 96
 #: Text longer than this is written folded (``>-``) over several lines.
@@ -56,7 +44,7 @@ def known_refs() -> frozenset[str]:
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    """Return ``scenario`` as a plain, JSON-ready mapping in :data:`KEY_ORDER`.
+    """Return ``scenario`` as a plain, JSON-ready mapping, keys in the shipped presets' order.
 
     Dates are ``YYYY-MM-DD`` text; ``demand`` is left out when the scenario has none.
     :func:`~layers.scenario.scenarios.parse_scenario` turns the result back into an equal scenario.
@@ -123,7 +111,8 @@ def _one_line(entry: dict[str, Any]) -> bool:
 def scenario_to_yaml(scenario: Scenario) -> str:
     """Return ``scenario`` as YAML text, in the shape of the shipped presets.
 
-    Keys in :data:`KEY_ORDER`, layers and short ``ref`` entries on one line, long text folded.
+    Keys as :func:`scenario_to_dict` orders them, layers and short ``ref`` entries on one line,
+    long text folded.
     ``read_scenario_text(scenario_to_yaml(s), origin) == s`` for every valid scenario.
 
     Examples

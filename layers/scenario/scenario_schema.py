@@ -43,6 +43,8 @@ LAYER_IDS: tuple[str, ...] = tuple(option["const"] for option in _LAYERS)
 LAYER_TITLES: dict[str, str] = {option["const"]: option["title"] for option in _LAYERS}
 #: What a scenario says about itself, and its label on the map and in the legend.
 KINDS: dict[str, str] = {o["const"]: o["title"] for o in _SCHEMA["properties"]["kind"]["oneOf"]}
+#: The kind of a scenario whose file names none.
+DEFAULT_KIND: str = _SCHEMA["properties"]["kind"]["default"]
 #: Battle-group statuses a scenario may set on a sourced group.
 ENTRY_STATUSES: tuple[str, ...] = tuple(
     _SCHEMA["$defs"]["ref_entry"]["properties"]["status"]["enum"]

@@ -27,9 +27,9 @@ from geo.errors import FlankmapError, ScenarioError
 from geo.paths import data_path
 from layers.facts.schema import ISO_SEP
 from layers.facts.tables import load_table
+from layers.scenario.scenario_schema import DEFAULT_KIND, LAYER_IDS, check_shape, short_repr
 from layers.scenario.scenario_schema import ENTRY_STATUSES as ENTRY_STATUSES  # the schema's names,
 from layers.scenario.scenario_schema import KINDS as KINDS  # re-exported for the app and the CLI
-from layers.scenario.scenario_schema import LAYER_IDS, check_shape, short_repr
 from layers.scenario.scenario_schema import LAYER_TITLES as LAYER_TITLES
 from layers.scenario.scenario_schema import scenario_schema as scenario_schema
 from layers.thematic.members import member_codes
@@ -99,7 +99,7 @@ class Scenario:
     title: str
     description: str
     as_of: dt.date
-    kind: str = "historical"
+    kind: str = DEFAULT_KIND
     layers: tuple[str, ...] = LAYER_IDS
     battlegroups: tuple[RefEntry | CustomEntry, ...] = ()
     demand: Demand | None = None
@@ -305,7 +305,7 @@ def parse_scenario(
         title=doc["title"].strip(),
         description=doc["description"].strip(),
         as_of=as_of,
-        kind=doc.get("kind", "historical"),
+        kind=doc.get("kind", DEFAULT_KIND),
         layers=tuple(layer for layer in LAYER_IDS if layer in layers),
         battlegroups=_with_ids(entries, origin),
         demand=demand,

@@ -12,7 +12,7 @@ import re
 import geopandas as gpd
 import pandas as pd
 
-from geo.boundaries import load_subunits
+from geo.boundaries import CRIMEA, load_subunits
 from geo.crs import WGS84
 from geo.dates import parse_as_of, period_end, period_start, span_words
 from layers.facts.schema import join_urls
@@ -183,7 +183,7 @@ def occupied_shapes(resolution: str = "display") -> gpd.GeoDataFrame:
     ``id``, the same geometry :func:`occupied` gives that ``id`` on every day it is drawn.
     """
     subunits = load_subunits(resolution)
-    crimea = subunits[subunits["subunit_id"] == "UKR-CRIMEA"]
+    crimea = subunits[subunits["subunit_id"] == CRIMEA]
     outlines = area_outlines()
     return gpd.GeoDataFrame(
         {"id": [*crimea["subunit_id"], *outlines["id"]]},
@@ -210,7 +210,7 @@ def _crimea(day: dt.date, resolution: str) -> gpd.GeoDataFrame:
         rows = ["crimea_annexation"]
     urls = join_urls(crimea.at[r, "source_url"] for r in rows)
     subunits = load_subunits(resolution)
-    part = subunits[subunits["subunit_id"] == "UKR-CRIMEA"]
+    part = subunits[subunits["subunit_id"] == CRIMEA]
     out = pd.DataFrame(
         {
             "id": part["subunit_id"].to_numpy(),

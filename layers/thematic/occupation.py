@@ -34,6 +34,8 @@ from geo.paths import data_path
 from layers.facts.tables import load_table
 
 AREAS_GEOJSON = "occupied_areas.geojson"
+#: Where the outlines come from, as maps and exports credit them.
+SOURCE = "Natural Earth 4.0.0 (public domain)"
 #: Columns of :func:`occupied_areas`, as :func:`layers.thematic.context.occupied` returns them.
 AREA_COLUMNS = ["id", "name", "iso3", "category", "since", "label", "source_url", "verified"]
 

@@ -48,7 +48,6 @@ class Strength:
     formation: str
     source_url: str
     source_title: str
-    quote: str
     note: str
 
     def text(self) -> str:
@@ -199,6 +198,5 @@ def _strength(row: pd.Series) -> Strength:
         formation=row["formation"],
         source_url=row["source_url"],
         source_title=row["source_title"],
-        quote=row["quote"],
         note=row["note"],
     )
