@@ -160,10 +160,10 @@ def test_console_script_exports_and_refuses(tmp_path):
     assert files_in(tmp_path) == ["efp.png"]
 
 
-def test_help_does_not_load_the_renderers():
+def test_help_does_not_load_the_renderers_or_geopandas():
     code = (
         "import sys; from cli.main import build_parser; build_parser(); "
-        "print(sorted(m for m in ('matplotlib', 'folium') if m in sys.modules))"
+        "print(sorted(m for m in ('matplotlib', 'folium', 'geopandas') if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
