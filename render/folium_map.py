@@ -25,6 +25,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
+from layers.scenario.scenario_schema import LAYER_TITLES
 from layers.scenario.scenarios import load_presets
 from layers.scenario.scene import LAYER_IDS, Scene, build_scene
 from layers.scenario.view import DEFAULT_BASEMAP
@@ -419,7 +420,8 @@ def layer_groups(
             (_LiveLayer(spec, data) if live else _geojson(spec, data)).add_to(group)
             groups.append(group)
     if "labels" in scene.layers and not scene.battlegroups.empty:
-        group = _LiveGroup("Labels") if live else folium.FeatureGroup(name="Labels")
+        name = LAYER_TITLES["labels"]
+        group = _LiveGroup(name) if live else folium.FeatureGroup(name=name)
         _Labels(scene.battlegroups).add_to(group)
         groups.append(group)
     return groups

@@ -1,12 +1,15 @@
 """The one declaration of the map's layers: for each, its group name, tooltip fields and style.
 
 The app's map, the exported HTML and the compare view all draw from :data:`LAYER_SPECS`, so a
-layer added here shows in each of them.
+layer added here shows in each of them. A layer a scenario can switch is named by its title in
+the scenario schema (``LAYER_TITLES``), as the app's layer switches name it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from layers.scenario.scenario_schema import LAYER_TITLES
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,14 @@ LAYER_SPECS = (
         shapes="countries",
     ),
     LayerSpec(
-        "Occupied territory",
+        LAYER_TITLES["occupied"],
         "occupied",
         ("name", "label", "source_url"),
         ("Area", "Status", "Source"),
         shapes="occupied",
     ),
     LayerSpec(
-        "Moscow's demand",
+        LAYER_TITLES["demand_area"],
         "demand_area",
         ("name", "status", "source"),
         ("Country", "Demand", "Source"),
@@ -81,7 +84,7 @@ LAYER_SPECS = (
         style="overlay",
     ),
     LayerSpec(
-        "Russian build-up",
+        LAYER_TITLES["buildup"],
         "buildup",
         ("name", "kind", "observed", "notes", "coord_source", "source_url"),
         ("Place", "Kind", "Observed", "Note", "Location from", "Source"),
@@ -89,7 +92,7 @@ LAYER_SPECS = (
         points=True,
     ),
     LayerSpec(
-        "Reinforcements",
+        LAYER_TITLES["reinforcements"],
         "reinforcements",
         ("what", "where_name", "announced_date", "coord_source", "source_url"),
         ("What", "Where", "Announced", "Location from", "Source"),
@@ -97,7 +100,7 @@ LAYER_SPECS = (
         points=True,
     ),
     LayerSpec(
-        "Battle groups",
+        LAYER_TITLES["battlegroups"],
         "battlegroups",
         tuple(BATTLEGROUP_FIELDS),
         (

@@ -48,9 +48,9 @@ def test_one_group_per_drawn_layer(proposal):
     names = [g.layer_name for g in layer_groups(proposal)]
     assert names == [
         "Countries",
-        "Occupied territory",
+        "Occupied and breakaway territory",
         "Russian build-up",
-        "Reinforcements",
+        "Allied reinforcements",
         "Battle groups",
         "Labels",
     ]

@@ -148,7 +148,7 @@ def test_export_stays_one_self_contained_file(scenes):
     (occupied,) = [
         c
         for g in m._children.values()
-        if getattr(g, "layer_name", "") == "Occupied territory"
+        if getattr(g, "layer_name", "") == "Occupied and breakaway territory"
         for c in g._children.values()
         if isinstance(c, _GeoJson)
     ]
