@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from cli.common import add_print_format, date_arg, print_csv, print_json
+from cli.common import add_as_of, add_print_format, print_csv, print_json
 
 
 def add_parser(sub) -> None:
@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
             "where the facts have it), and whether each side is a NATO member on --as-of."
         ),
     )
-    parser.add_argument("--as-of", type=date_arg, default=None, help="YYYY-MM-DD (default today)")
+    add_as_of(parser)
     add_print_format(parser, "json", "csv")
     parser.set_defaults(run=run)
 

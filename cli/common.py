@@ -25,6 +25,13 @@ def date_arg(value: str):
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def add_as_of(parser: argparse.ArgumentParser, default: str = "today") -> None:
+    """Add ``--as-of``: the date of the facts (``None`` when not given: ``default`` says what)."""
+    parser.add_argument(
+        "--as-of", type=date_arg, default=None, help=f"YYYY-MM-DD (default: {default})"
+    )
+
+
 def add_print_format(parser: argparse.ArgumentParser, *choices: str, dest: str = "format") -> None:
     """Add ``--format``: how the command prints its records; the first choice is the default."""
     parser.add_argument(

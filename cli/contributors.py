@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import add_print_format, date_arg, print_csv, print_json
+from cli.common import add_as_of, add_print_format, print_csv, print_json
 from layers.facts.schema import ISO_SEP
 
 
@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
             "(false for a planned pledge, a partial list or none), scope, source."
         ),
     )
-    parser.add_argument("--as-of", type=date_arg, default=None, help="YYYY-MM-DD (default today)")
+    add_as_of(parser)
     add_print_format(parser, "text", "json", "csv")
     parser.set_defaults(run=run)
 

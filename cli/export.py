@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from cli.common import date_arg
+from cli.common import add_as_of, date_arg
 from geo.errors import InputError
 from render.export import (  # light: the renderers are imported on first use
     ANIMATED_FORMATS,
@@ -49,9 +49,7 @@ def add_parser(sub) -> None:
     which.add_argument(
         "--all", action="store_true", help="every scenario, at its own date and layers"
     )
-    parser.add_argument(
-        "--as-of", type=date_arg, default=None, help="YYYY-MM-DD (default: the scenario's date)"
-    )
+    add_as_of(parser, "the scenario's date")
     parser.add_argument(
         "--layers", metavar="A,B,…", default=None, help="comma-separated layer ids to show"
     )
