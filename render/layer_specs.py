@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layers.scenario.map_table import BATTLEGROUP_HEADINGS
 from layers.scenario.scenario_schema import LAYER_TITLES
 
 
@@ -40,17 +41,6 @@ class LayerSpec:
 
 
 COUNTRY_FIELDS = ["name", "status", "note", "source"]
-BATTLEGROUP_FIELDS = [
-    "host",
-    "framework",
-    "status",
-    "troops",
-    "contributors_text",
-    "base",
-    "note",
-    "source",
-    "verified",
-]
 
 #: Every drawn layer, bottom to top (labels are drawn last, from the battle groups).
 LAYER_SPECS = (
@@ -102,18 +92,8 @@ LAYER_SPECS = (
     LayerSpec(
         LAYER_TITLES["battlegroups"],
         "battlegroups",
-        tuple(BATTLEGROUP_FIELDS),
-        (
-            "Host",
-            "Framework nation",
-            "Status",
-            "Troops",
-            "Contributing nations",
-            "Base",
-            "Note",
-            "Source",
-            "Verified",
-        ),
+        tuple(BATTLEGROUP_HEADINGS),
+        tuple(BATTLEGROUP_HEADINGS.values()),
         points=True,
         popup=True,
     ),

@@ -12,15 +12,20 @@ from layers.facts.tables import load_table
 from layers.scenario.scene import Scene
 from layers.thematic.members import member_codes
 
-#: Battle-group columns of the scene, and their headings in the table.
-BATTLEGROUP_COLUMNS = {
+#: Battle-group columns of the scene and their headings, here and in the map's tooltips.
+BATTLEGROUP_HEADINGS = {
     "host": "Host",
     "framework": "Framework nation",
     "status": "Status",
     "troops": "Troops",
+    "contributors_text": "Contributing nations",
     "base": "Base",
+    "note": "Note",
     "source": "Source",
+    "verified": "Verified",
 }
+#: The battle-group columns of the table.
+BATTLEGROUP_COLUMNS = ("host", "framework", "status", "troops", "base", "source")
 
 #: Columns of the members fact table, and their headings in the table.
 MEMBER_COLUMNS = {
@@ -48,7 +53,7 @@ def battlegroup_table(scene: Scene) -> pd.DataFrame:
     """
     frame = pd.DataFrame(scene.battlegroups.drop(columns="geometry"))
     frame = frame.reindex(columns=list(BATTLEGROUP_COLUMNS)).fillna("")
-    return frame.rename(columns=BATTLEGROUP_COLUMNS).reset_index(drop=True)
+    return frame.rename(columns=BATTLEGROUP_HEADINGS).reset_index(drop=True)
 
 
 def member_table(scene: Scene) -> pd.DataFrame:
