@@ -16,11 +16,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import FlankmapError
+from geo.paths import BOUNDARY_SCALE
 from layers.facts.sources import method_markdown
 from layers.scenario.diff import diff_scenes, diff_text
 from layers.scenario.overlay import with_overlay
 from layers.scenario.scenarios import KINDS, LAYER_IDS, LAYER_TITLES
 from layers.scenario.view import BASEMAPS, View, view_to_params
+from layers.thematic.context import reinforcements_period
 from render.charts import KEY_TEXT as CHART_KEY
 from render.compare import compare_html
 from render.folium_map import base_map, layer_groups
@@ -163,7 +165,7 @@ strip.metric(
     "Border with RUS/BLR covered",
     f"{metrics.covered_km:,.0f} km",
     help=f"Land border of the hosts with Russia and Belarus, of {metrics.frontier_km:,.0f} km "
-    "for the whole alliance on this date (geodesic, Natural Earth 1:10m; published river "
+    f"for the whole alliance on this date (geodesic, {BOUNDARY_SCALE}; published river "
     "borders are longer).",
     width="content",
 )
@@ -233,7 +235,8 @@ with st.expander("What the map shows (as tables)"):  # plain tables: screen read
 
 if tables.reinforcements.num_rows:
     with st.expander(
-        "Allied reinforcements and NATO planning, early 2022 (incl. those without a place)"
+        f"Allied reinforcements and NATO planning, {reinforcements_period()} "
+        "(incl. those without a place)"
     ):
         st.dataframe(tables.reinforcements, hide_index=True, width="stretch")
 if tables.buildup.num_rows:

@@ -6,6 +6,7 @@ import argparse
 import math
 
 from cli.common import add_as_of, add_print_format, print_csv, print_json
+from geo.paths import BOUNDARY_SCALE
 
 
 def add_parser(sub) -> None:
@@ -15,7 +16,7 @@ def add_parser(sub) -> None:
         help="land borders between neighbouring states (geodesic km)",
         description=(
             "Print every pair of neighbouring states in the map region: a, b (ISO alpha-3, "
-            "a < b), km (geodesic, on Natural Earth 1:10m), published_km (CIA World Factbook, "
+            f"a < b), km (geodesic, on {BOUNDARY_SCALE}), published_km (CIA World Factbook, "
             "where the facts have it), and whether each side is a NATO member on --as-of."
         ),
     )

@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 PACKAGE = "flankmap_data"
+#: The scale of the shipped boundaries, which lengths are measured on (help texts name it).
+BOUNDARY_SCALE = "Natural Earth 1:10m"
 _CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.crs import WGS84
 from layers.scenario.overlay import MAX_OVERLAY_BYTES
 from layers.scenario.scenario_io import (
     known_refs,
@@ -79,7 +80,7 @@ def line_panel(overlay) -> None:
         type=["geojson", "json", "gpkg"],
         key=key("overlay_upload"),
         on_change=state.load_overlay,
-        help="Lines or polygons, EPSG:4326 or any CRS the file names. Read in memory, never "
+        help=f"Lines or polygons, {WGS84} or any CRS the file names. Read in memory, never "
         "stored; drawn on the map, in the legend and in every export.",
     )
     st.text_input("Legend entry (default: the file name)", key=key("overlay_label"))
