@@ -7,7 +7,6 @@ callbacks (``ui.state``), and the sidebar's panels (``ui.own``, ``ui.export_pane
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from functools import partial
 from pathlib import Path
@@ -216,7 +215,7 @@ else:
         if spec:
             st.markdown("**Battle-group strength over time** (sourced figures)")
             st.caption(CHART_KEY)
-            st.vega_lite_chart(json.loads(spec), width="stretch")
+            st.vega_lite_chart(spec, width="stretch")
 
 st.caption(markdown_escape(scenario.description))
 for note in scene.notes:

@@ -102,16 +102,35 @@ def preset_tables(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]) -> 
     return page_tables(preset_scene(scenario_id, as_of, layers), presets()[scenario_id])
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def chart_spec(names: tuple[tuple[str, str], ...], as_of: dt.date) -> str:
-    """Return the strength chart of these groups (id, label) as Vega-Lite JSON; "" if none.
+def chart_spec(names: tuple[tuple[str, str], ...], as_of: dt.date) -> dict | None:
+    """Return the strength chart of these groups (id, label) as a Vega-Lite spec; None if none.
 
-    Text, so each run gets its own dict to hand over (Streamlit edits the spec it is given),
-    and Altair's schema check runs once per view, not per rerun.
+    A new dict on each call (Streamlit edits the spec it is given) around the cached parts.
+    """
+    text, datasets = _chart_parts(names, as_of)
+    if not text:
+        return None
+    spec = json.loads(text)
+    spec["datasets"] = dict(datasets)
+    return spec
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart_parts(
+    names: tuple[tuple[str, str], ...], as_of: dt.date
+) -> tuple[str, tuple[tuple[str, pa.Table], ...]]:
+    """Return the chart's spec as JSON without its data, and its data sets as Arrow tables.
+
+    Altair's schema check and the conversion of the data run once per view, not per rerun.
     """
     labels = dict(names)
     data = strength_chart_data(timeline_frame(list(labels)), labels, as_of)
-    return "" if data.empty else json.dumps(strength_chart(data, as_of).to_dict())
+    if data.empty:
+        return "", ()
+    spec = strength_chart(data, as_of).to_dict()
+    datasets = spec.pop("datasets", {})
+    tables = tuple((name, arrow(pd.DataFrame(rows))) for name, rows in datasets.items())
+    return json.dumps(spec), tables
 
 
 @st.cache_data(show_spinner="Drawing both maps…", max_entries=16)
