@@ -80,3 +80,13 @@ def test_the_page_is_wiring_in_small_modules():
     for path in UI_MODULES:
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines <= 500, f"{_ids(path)} has {lines} lines"
+
+
+def test_every_cache_of_the_page_is_forgotten_with_the_rest():
+    """``ui.cache.clear`` (used when the data folder changes) misses no cached view."""
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    from ui import cache
+
+    cached = {v for v in vars(cache).values() if isinstance(v, CachedFunc)}
+    assert cached - {cache.live_map} == set(cache.VIEW_CACHES)

@@ -187,7 +187,22 @@ def clear() -> None:
     The static files stay as the server wrote them at its start (``live_map``): a view's text
     that is not among them travels inline, escaped like the rest.
     """
-    for cached in (presets, dates, preset_scene, custom_scene, preset_features, preset_tables):
+    for cached in VIEW_CACHES:
         cached.clear()
-    for cached in (chart_spec, contributors, preset_yaml, member_codes_on, preset_export):
-        cached.clear()
+
+
+#: Every cache of this module but ``live_map`` (tests/test_architecture.py checks the list).
+VIEW_CACHES = (
+    presets,
+    dates,
+    preset_scene,
+    custom_scene,
+    preset_features,
+    preset_tables,
+    _chart_parts,
+    preset_compare,
+    contributors,
+    preset_yaml,
+    member_codes_on,
+    preset_export,
+)
