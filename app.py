@@ -31,7 +31,7 @@ from render.text import markdown_escape
 from ui import cache, state
 from ui.export_panel import export_panel
 from ui.own import line_panel, scenario_panel
-from ui.state import CUSTOM, PLAY_STEP_S, key
+from ui.state import CUSTOM, PLAY_STEP_S, key, lazy_expander
 
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 #: The scenario's kind as a badge beside the picker: colour and icon, never colour alone.
@@ -223,38 +223,54 @@ for note in scene.notes:
 for note in scene.layer_notes:
     st.info(markdown_escape(note["text"]), icon="⚠️")
 
-with st.expander("What the map shows (as tables)"):  # plain tables: screen readers, copying
-    st.markdown(f"**Battle groups on {as_of.isoformat()}**")
-    if tables.battlegroups.num_rows:
-        st.table(tables.battlegroups, hide_index=True)
-    else:
-        st.markdown("None on the map.")
-    st.markdown(f"**NATO members on {as_of.isoformat()}**")
-    st.table(tables.members, hide_index=True)
-
-if tables.reinforcements.num_rows:
-    with st.expander(
+# Sections below the map run and travel only once opened (a rerun fills them): the map is drawn
+# first and a switch sends less (README "Speed, measured").
+with (shown := lazy_expander("What the map shows (as tables)", "tables")):
+    if shown.open:  # plain tables: screen readers, copying
+        st.markdown(f"**Battle groups on {as_of.isoformat()}**")
+        if tables.battlegroups.num_rows:
+            st.table(tables.battlegroups, hide_index=True)
+        else:
+            st.markdown("None on the map.")
+        st.markdown(f"**NATO members on {as_of.isoformat()}**")
+        st.table(tables.members, hide_index=True)
+context = [
+    (
         f"Allied reinforcements and NATO planning, {reinforcements_period()} "
-        "(incl. those without a place)"
-    ):
-        st.dataframe(tables.reinforcements, hide_index=True, width="stretch")
-if tables.buildup.num_rows:
-    with st.expander("Russian build-up locations (all, incl. those without a sourced place)"):
-        st.dataframe(tables.buildup, hide_index=True, width="stretch")
-if tables.buildup_estimates.num_rows:
-    with st.expander("Russian build-up estimates (each with its source)"):
-        st.dataframe(tables.buildup_estimates, hide_index=True, width="stretch")
-with st.expander(f"Who contributes where on {as_of} (latest sourced roster of each battle group)"):
-    st.dataframe(cache.contributors(as_of), width="stretch")
-with st.expander("Sources and method: conflicts between sources and the choices made"):
-    st.markdown(method_markdown())
-with st.expander("Sources of this scenario"):
-    st.dataframe(
-        tables.sources,
-        hide_index=True,
-        width="stretch",
-        column_config={"url": st.column_config.LinkColumn("Source")},
-    )
+        "(incl. those without a place)",
+        "reinforcements",
+        tables.reinforcements,
+    ),
+    (
+        "Russian build-up locations (all, incl. those without a sourced place)",
+        "buildup",
+        tables.buildup,
+    ),
+    ("Russian build-up estimates (each with its source)", "estimates", tables.buildup_estimates),
+]
+for label, name, table in context:
+    if table.num_rows:
+        with (section := lazy_expander(label, name)):
+            if section.open:
+                st.dataframe(table, hide_index=True, width="stretch")
+contributors_label = (
+    f"Who contributes where on {as_of} (latest sourced roster of each battle group)"
+)
+with (section := lazy_expander(contributors_label, "contributors")):
+    if section.open:
+        st.dataframe(cache.contributors(as_of), width="stretch")
+method = "Sources and method: conflicts between sources and the choices made"
+with (section := lazy_expander(method, "method")):
+    if section.open:
+        st.markdown(method_markdown())
+with (section := lazy_expander("Sources of this scenario", "sources")):
+    if section.open:
+        st.dataframe(
+            tables.sources,
+            hide_index=True,
+            width="stretch",
+            column_config={"url": st.column_config.LinkColumn("Source")},
+        )
 
 with st.sidebar:
     scenario_panel(scenario, scenario_id)

@@ -26,10 +26,10 @@ from layers.scenario.scene import build_scene
 from render.export_html import to_html
 from render.folium_map import layer_groups, scene_features
 from render.legend import legend_html
+from ui.state import KEY  # the app's widget-key namespace
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
-KEY = "fm_"  # the app's widget-key namespace
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -141,6 +141,15 @@ def run_app(**params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
+    at.run()
+    no_traceback(at)
+    return at
+
+
+def open_section(at: AppTest, name: str) -> AppTest:
+    """Open a section whose content runs only while open (``ui.state.lazy_expander``), as a click
+    on its header does, and rerun."""
+    at.session_state[f"{KEY}open_{name}"] = True
     at.run()
     no_traceback(at)
     return at

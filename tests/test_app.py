@@ -7,7 +7,7 @@ passes the right values between them and the widgets.
 
 import json
 
-from conftest import KEY, metric, no_traceback, run_app
+from conftest import KEY, metric, no_traceback, open_section, run_app
 from conftest import page_html as legend
 
 from layers.scenario.scenarios import load_presets
@@ -41,6 +41,9 @@ def test_switching_scenario_in_the_sidebar_updates_metrics_and_link():
     assert at.query_params["scenario"] in ("efp-2017", ["efp-2017"])
     # the frontier line and who contributes where follow the switch
     assert any("Ukraine" in c.value and "Belarus" in c.value for c in at.caption)
+    expander = next(e for e in at.expander if e.label.startswith("Who contributes where"))
+    assert not expander.dataframe  # closed: its table neither runs nor travels
+    open_section(at, "contributors")
     expander = next(e for e in at.expander if e.label.startswith("Who contributes where"))
     (table,) = expander.dataframe
     assert "EST" in table.value.columns
@@ -96,7 +99,7 @@ def test_compare_mode_from_the_link_shows_the_diff():
 
 
 def test_editing_makes_a_hypothetical_custom_scenario():
-    at = run_app(scenario="efp-2017")
+    at = open_section(run_app(scenario="efp-2017"), "editor")
     hosts = at.selectbox(key=f"{KEY}add_host").options
     assert "POL" in hosts
     assert "FIN" not in hosts  # joined 2023: cannot host a battle group in 2017

@@ -23,34 +23,9 @@ def scenario_panel(scenario, scenario_id: str) -> None:
     st.subheader("Your own scenario")
     if st.session_state[key("edit_error")]:
         st.error(st.session_state[key("edit_error")])
-    with st.expander("Edit the scenario on screen"):
-        shown = [entry.id for entry in scenario.battlegroups]
-        for bg_id in sorted(known_refs() | set(shown)):
-            st.checkbox(
-                bg_id,
-                value=bg_id in shown,
-                key=key(f"bg_on_{bg_id}_{scenario_id}"),
-                on_change=lambda b=bg_id: state.edit(with_battlegroup_toggled, b, b not in shown),
-            )
-        members = cache.member_codes_on(scenario.as_of)
-        target = st.selectbox("Battle group to change", shown or [""], key=key("edit_bg"))
-        status = st.selectbox("New status", ENTRY_STATUSES, key=key("edit_status"))
-        framework = st.selectbox("New framework nation", members, key=key("edit_framework"))
-        st.button(
-            "Apply change",
-            key=key("edit_apply"),
-            disabled=not shown,
-            on_click=lambda: state.edit(with_battlegroup_changed, target, status, framework),
-        )
-        st.markdown("**Add a hypothetical battle group**")
-        host = st.selectbox("Host (a member on the date)", members, key=key("add_host"))
-        lead = st.selectbox("Framework nation", members, key=key("add_framework"))
-        troops = st.number_input("Troops (0: unknown)", 0, 100_000, 0, 100, key=key("add_troops"))
-        st.button(
-            "Add hypothetical battle group",
-            key=key("add"),
-            on_click=lambda: state.edit(with_hypothetical_battlegroup, host, lead, troops or None),
-        )
+    with (editor := state.lazy_expander("Edit the scenario on screen", "editor")):
+        if editor.open:  # its widgets run only while it is open
+            _editor(scenario, scenario_id)
     own = scenario_id == CUSTOM
     st.download_button(
         "Download this scenario as YAML",
@@ -68,6 +43,37 @@ def scenario_panel(scenario, scenario_id: str) -> None:
     )
     if own:
         st.caption("A custom scenario does not travel in the share link: share its YAML file.")
+
+
+def _editor(scenario, scenario_id: str) -> None:
+    """Turn sourced battle groups on or off, change one, or add a hypothetical one."""
+    shown = [entry.id for entry in scenario.battlegroups]
+    for bg_id in sorted(known_refs() | set(shown)):
+        st.checkbox(
+            bg_id,
+            value=bg_id in shown,
+            key=key(f"bg_on_{bg_id}_{scenario_id}"),
+            on_change=lambda b=bg_id: state.edit(with_battlegroup_toggled, b, b not in shown),
+        )
+    members = cache.member_codes_on(scenario.as_of)
+    target = st.selectbox("Battle group to change", shown or [""], key=key("edit_bg"))
+    status = st.selectbox("New status", ENTRY_STATUSES, key=key("edit_status"))
+    framework = st.selectbox("New framework nation", members, key=key("edit_framework"))
+    st.button(
+        "Apply change",
+        key=key("edit_apply"),
+        disabled=not shown,
+        on_click=lambda: state.edit(with_battlegroup_changed, target, status, framework),
+    )
+    st.markdown("**Add a hypothetical battle group**")
+    host = st.selectbox("Host (a member on the date)", members, key=key("add_host"))
+    lead = st.selectbox("Framework nation", members, key=key("add_framework"))
+    troops = st.number_input("Troops (0: unknown)", 0, 100_000, 0, 100, key=key("add_troops"))
+    st.button(
+        "Add hypothetical battle group",
+        key=key("add"),
+        on_click=lambda: state.edit(with_hypothetical_battlegroup, host, lead, troops or None),
+    )
 
 
 def line_panel(overlay) -> None:

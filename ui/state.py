@@ -22,6 +22,15 @@ def key(name: str) -> str:
     return f"{KEY}{name}"
 
 
+def lazy_expander(label: str, name: str):
+    """Return an expander whose content runs and travels only while it is open (``.open``).
+
+    Opening or closing it reruns the page. Its key, not its label, keeps it open when the label
+    changes with the date.
+    """
+    return st.expander(label, key=key(f"open_{name}"), on_change="rerun")
+
+
 def scenario(scenario_id: str):
     """Return the scenario behind a picker's value: a preset, or the user's own."""
     if scenario_id != CUSTOM:
