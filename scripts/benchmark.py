@@ -135,21 +135,12 @@ def _new_tab(browser, conftest, url: str):
     return tab
 
 
-def _map_paint_s(browser, conftest, url: str) -> float:
-    tab = _new_tab(browser, conftest, url)
-    tab.wait_drawn()
-    seconds = tab.page.evaluate("performance.now()") / 1000
-    assert not tab.blocked, tab.blocked
-    tab.context.close()
-    return seconds
+def _paint(browser, conftest, url: str, bare: bool = False) -> tuple[float, float]:
+    """Seconds from navigation to the map drawn (bare: the heading), and main-thread CPU."""
+    from scripts.first_paint import visit
 
-
-def _bare_paint_s(browser, conftest, url: str) -> float:
-    tab = _new_tab(browser, conftest, url)
-    tab.page.get_by_role("heading", name="Eastern Flank Map").wait_for()
-    seconds = tab.page.evaluate("performance.now()") / 1000
-    tab.context.close()
-    return seconds
+    steps = visit(browser, conftest, url, bare=bare)
+    return steps["drawn"] / 1000, steps["cpu_s"]
 
 
 def _switch_bytes(browser, conftest, url: str) -> list[tuple[str, float]]:
@@ -194,14 +185,12 @@ def browser_figures() -> None:
                 executable_path=str(conftest.CHROMIUM), args=conftest.CHROMIUM_ARGS
             )
             # Each server's first visitor warms its caches; the figures are the next visitors'.
-            _map_paint_s(browser, conftest, servers["app"].url)
-            _map_paint_s(browser, conftest, servers["inline"].url)
-            _bare_paint_s(browser, conftest, servers["bare"].url)
-            paints: dict[str, list[float]] = {"app": [], "inline": [], "bare": []}
+            for name, server in servers.items():
+                _paint(browser, conftest, server.url, bare=name == "bare")
+            paints: dict[str, list[tuple[float, float]]] = {"app": [], "inline": [], "bare": []}
             for _ in range(PAINTS):  # interleaved, so a busy moment hits all three alike
-                paints["app"].append(_map_paint_s(browser, conftest, servers["app"].url))
-                paints["inline"].append(_map_paint_s(browser, conftest, servers["inline"].url))
-                paints["bare"].append(_bare_paint_s(browser, conftest, servers["bare"].url))
+                for name, server in servers.items():
+                    paints[name].append(_paint(browser, conftest, server.url, name == "bare"))
             ours = _switch_bytes(browser, conftest, servers["app"].url)
             inline = _switch_bytes(browser, conftest, servers["inline"].url)
             browser.close()
@@ -209,14 +198,20 @@ def browser_figures() -> None:
         for server in servers.values():
             conftest.stop_server(server)
 
-    bare = statistics.median(paints["bare"])
+    wall = {name: statistics.median(p[0] for p in runs) for name, runs in paints.items()}
+    cpu = {name: statistics.median(p[1] for p in runs) for name, runs in paints.items()}
+    app_s, inline_s, bare = wall["app"], wall["inline"], wall["bare"]
     print(
         f"\nIn Chromium, loopback, non-loopback requests refused; median of {PAINTS} new visitors:"
     )
     print(f"{'first paint (s)':<32}{'this app':>12}{'inline':>12}{'bare page':>12}")
-    app_s, inline_s = statistics.median(paints["app"]), statistics.median(paints["inline"])
     print(f"{'  navigation -> countries drawn':<32}{app_s:>12.2f}{inline_s:>12.2f}{bare:>12.2f}")
     print(f"{'  ratio to the bare page':<32}{app_s / bare:>11.2f}x{inline_s / bare:>11.2f}x")
+    print(
+        f"{'  main-thread CPU until then':<32}{cpu['app']:>12.2f}{cpu['inline']:>12.2f}"
+        f"{cpu['bare']:>12.2f}"
+    )
+    print("  (where the time goes: python scripts/first_paint.py)")
     print(f"\n{'bytes on the wire (KB, ws + HTTP)':<44}{'this app':>10}{'inline':>10}{'ratio':>8}")
     for (name, kb), (_, old_kb) in zip(ours, inline, strict=True):
         print(f"{'  ' + name:<44}{kb:>10.1f}{old_kb:>10.1f}{old_kb / kb:>7.1f}x")
