@@ -80,6 +80,8 @@ def switch_times() -> tuple[float, float, float]:
     """
     from streamlit.testing.v1 import AppTest
 
+    from ui.state import key
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     ids = list(load_presets())
@@ -89,10 +91,10 @@ def switch_times() -> tuple[float, float, float]:
     for bucket in (cold, warm, warm):
         for scenario_id in ids:
             start = time.perf_counter()
-            at.selectbox(key="fm_scenario").set_value(scenario_id).run()
+            at.selectbox(key=key("scenario")).set_value(scenario_id).run()
             round_trip.append(time.perf_counter() - start)
             assert not at.exception, at.exception
-            bucket.append(at.session_state["fm_run_ms"] / 1000)
+            bucket.append(at.session_state[key("run_ms")] / 1000)
     return (
         statistics.median(cold),
         statistics.median(warm),
