@@ -84,36 +84,3 @@ def test_the_map_part_of_a_switch_stays_small_when_the_context_tables_arrive(ope
     name, _, report, _ = _step(tab, counter, "switch", PROPOSAL)
     print(f"\n{name}: {report}")
     assert counter.parts["element:component_instance"] <= 35 * 1024, report
-
-
-@pytest.fixture(scope="module")
-def proxied_server(tmp_path_factory):
-    """The app under a base path (``server.baseUrlPath``), as behind a proxy at /flankmap/."""
-    from tests.browser.conftest import start_server, stop_server
-
-    running = start_server(tmp_path_factory.mktemp("proxied") / "server.log", base_path="flankmap")
-    yield running
-    stop_server(running)
-
-
-def test_map_draws_under_a_base_path(browser, proxied_server):
-    from tests.browser.conftest import Tab, _guard
-
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = Tab(context, context.new_page())
-    _guard(context, tab.blocked)
-    try:
-        tab.page.goto(f"{proxied_server.url}/")
-        tab.wait_drawn()
-        tab.expect_battlegroups(8)
-        static = tab.page.evaluate(
-            "() => performance.getEntriesByType('resource').map(e => e.name)"
-            ".concat([...document.querySelectorAll('iframe')].flatMap(f => "
-            "f.contentWindow.performance.getEntriesByType('resource').map(e => e.name)))"
-            ".filter(u => u.includes('/app/static/'))"
-        )
-        assert static, "the map loaded no static file"
-        assert all("/flankmap/app/static/flankmap/" in url for url in static), static
-    finally:
-        context.close()
-    assert not tab.blocked, tab.blocked
