@@ -6,6 +6,8 @@ compressed (``server.enableWebsocketCompression``). Counted as they cross the wi
 relay in front of the server (``wire.WireTap``).
 """
 
+import time
+
 import pytest
 
 from layers.scenario.scenarios import load_presets
@@ -27,6 +29,14 @@ def tap(server):
     relay = WireTap(int(server.url.rsplit(":", 1)[1]))
     yield relay
     relay.close()
+
+
+def wire_quiet(tap, quiet_s: float = 1.0, timeout_s: float = 60) -> None:
+    """Wait until no byte has crossed the relay for ``quiet_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() - tap.last < quiet_s:
+        assert time.monotonic() < deadline, f"the wire never went quiet ({tap.bytes} bytes)"
+        time.sleep(0.1)
 
 
 def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
@@ -66,6 +76,7 @@ def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
 def test_switch_or_toggle_moves_at_most_60_kb(open_app, tap, start, steps):
     tab = open_app(start, base_url=tap.url)
     tab.settle()
+    wire_quiet(tap)  # the page's own load may still fetch a script or two: not the switch's
     counter = tab.count_bytes(tap)
     done = [_step(tab, counter, *step) for step in steps]
     report = "\n".join(f"{name}: {text}" for name, _, text, _ in done)
