@@ -25,14 +25,14 @@ export PIP_CACHE_DIR="$PWD/.cache/pip"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 [ "$#" -eq 0 ] || exec .venv/bin/python -m pytest "$@"
-# Unit and AppTest tests on every core, one test file per worker (so a module's fixtures are
-# built once); then, in one process, the tests that start `streamlit run` themselves: the
-# browser and deploy tests share one server for the session, and the load test has the machine
-# to itself. Then the wheel outside the checkout and the lowest allowed versions.
-SERVED=(tests/browser tests/test_load.py)
+# Every test in one pytest run on every core (the load test is not in the default run: it is
+# `pytest -m load`, alone). One test file per worker at a time, so a module's fixtures are built
+# once, handed out in collection order: the browser files first (the first-load test leads, so
+# its server has had no visitor yet), then the rest. Each worker that runs browser tests starts
+# its own `streamlit run app.py` and Chromium. Then the wheel outside the checkout and the
+# lowest allowed versions.
 status=0
-.venv/bin/python -m pytest -n auto --dist loadfile "${SERVED[@]/#/--ignore=}" || status=$?
-.venv/bin/python -m pytest "${SERVED[@]}" || status=$?
+.venv/bin/python -m pytest -n auto --dist loadfile --no-loadscope-reorder || status=$?
 bash scripts/check_wheel.sh || status=$?
 bash scripts/check_lowest.sh || status=$?
 exit "$status"

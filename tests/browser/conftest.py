@@ -1,9 +1,16 @@
 """Real-browser fixtures: one ``streamlit run app.py`` per session, Chromium, network refused.
 
-Every page comes from :func:`open_app`, which gives it a fresh browser context whose requests
-may reach loopback only; anything else is refused and recorded, and so is every JavaScript
-dialog. At the end of each test the record must be empty: the app works offline and never runs
-a stranger's text.
+Under pytest-xdist each worker is a session of its own: its own server and its own Chromium.
+
+Chromium itself refuses every request beyond loopback (its proxy is a closed loopback port, and
+only loopback bypasses it), and every page's requests are watched: whatever a page asks beyond
+loopback is recorded, and so is every JavaScript dialog. At the end of each test the record must
+be empty: the app works offline and never runs a stranger's text.
+
+Every page comes from :func:`open_app`. Pages share one browser context per session, so the
+Streamlit frontend is fetched and compiled once, not once per test (watching, unlike
+intercepting requests, leaves Chromium's cache on); ``open_app(fresh=True)`` gives a context of
+its own, as a first visit or a second person has.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ from render.styles import POINT_STYLES
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
+#: Loopback port 1: nothing listens there, so a request sent to this "proxy" is refused at once.
+DEAD_PROXY = "http://127.0.0.1:1"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,10 +59,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Every request goes through a proxy that refuses it, except loopback's: "<-loopback>" drops
+    # Chromium's own exceptions (link-local addresses among them), the rest names loopback.
+    f"--proxy-server={DEAD_PROXY}",
+    "--proxy-bypass-list=<-loopback>;localhost;127.0.0.1;[::1]",
 ]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SERVER_START_S = 90
 WAIT_MS = 30_000
+#: How often a wait looks at the page again: often enough, and cheap next to every frame.
+POLL_MS = 100
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
@@ -77,7 +92,11 @@ def is_loopback(url: str) -> bool:
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Run the first-load test first, so its first-paint figure is a fresh server's."""
+    """Run the first-load test first, so its first-paint figure is a fresh server's.
+
+    Under pytest-xdist (``--dist loadfile --no-loadscope-reorder``) its file is then the first
+    unit of work the first worker gets; :func:`fresh_server` covers any other order.
+    """
     here = Path(__file__).parent
 
     def first_load(item) -> bool:
@@ -176,8 +195,19 @@ def stop_server(server: Server) -> None:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
-    """The app, served once for the whole session."""
+    """The app, served once for the whole session (of this xdist worker)."""
     running = start_server(tmp_path_factory.mktemp("streamlit") / "server.log")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture
+def fresh_server(server, tmp_path_factory) -> Iterator[Server]:
+    """A server no page has visited yet: the session's while still unvisited, else a new one."""
+    if server.pages_opened == 0:
+        yield server
+        return
+    running = start_server(tmp_path_factory.mktemp("fresh") / "server.log")
     yield running
     stop_server(running)
 
@@ -200,6 +230,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
+def shared_context(browser: Browser) -> Iterator[BrowserContext]:
+    """The browser context the session's ordinary pages share (one cache, one set of cookies)."""
+    context = browser.new_context()
+    Guard.of(context)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     """``test-artifacts/`` in the checkout (gitignored): screenshots and timings."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -208,12 +247,14 @@ def artifacts() -> Path:
 
 @dataclass
 class Tab:
-    """One browser context with one page of the app, and what it tried that it must not."""
+    """One page of the app, its browser context, and what it tried that it must not."""
 
     context: BrowserContext
     page: Page
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    #: Requests beyond loopback that were answered: the browser's refusal failed.
+    reached: list[str] = field(default_factory=list)
 
     # -- where things are
 
@@ -273,6 +314,7 @@ class Tab:
                 f"([frame, markers]) => ({predicate})(({_SNAPSHOT_JS})([frame, markers]))",
                 arg=[MAP_FRAME, BATTLEGROUP_MARKERS],
                 timeout=timeout_ms,
+                polling=POLL_MS,
             )
         except PlaywrightTimeoutError:
             pytest.fail(
@@ -469,7 +511,12 @@ _SNAPSHOT_JS = """([frameSelector, markers]) => {
 
 
 def _guard(context: BrowserContext, blocked: list[str]) -> None:
-    """Let requests reach loopback only; refuse and record everything else."""
+    """Refuse and record every request of ``context`` beyond loopback, by intercepting them all.
+
+    For scripts/benchmark.py, which measures pages as they were measured before: intercepting
+    turns Chromium's cache off. The tests use :class:`Guard`, which only watches (Chromium's own
+    proxy settings refuse the requests, :data:`CHROMIUM_ARGS`).
+    """
 
     def route(route) -> None:
         url = route.request.url
@@ -487,21 +534,122 @@ def _guard(context: BrowserContext, blocked: list[str]) -> None:
     context.route_web_socket(lambda url: not is_loopback(url), websocket)
 
 
+class Guard:
+    """Records what the pages of one browser context ask beyond loopback, page by page.
+
+    Chromium refuses such requests itself (:data:`CHROMIUM_ARGS`); this tells which page asked.
+    What no page of ours asked (a worker, a pop-up) is recorded in ``stray``; what got an answer
+    despite the refusal in the page's ``reached``.
+    """
+
+    def __init__(self, context: BrowserContext):
+        self.tabs: dict[Page, Tab] = {}
+        self.stray: list[str] = []
+        self.stray_reached: list[str] = []
+        context.on("request", lambda request: self._note(request, "blocked", self.stray))
+        context.on("response", lambda answer: self._note(answer, "reached", self.stray_reached))
+        context.on("page", self._watch_websockets)
+        self._watched: set[Page] = set()
+
+    @classmethod
+    def of(cls, context: BrowserContext) -> Guard:
+        """The guard of ``context``, made on first use."""
+        if not hasattr(context, "_flankmap_guard"):
+            context._flankmap_guard = cls(context)
+        return context._flankmap_guard
+
+    def tab(self, context: BrowserContext, page: Page) -> Tab:
+        """A :class:`Tab` for ``page`` whose record this guard keeps, dialogs included."""
+        tab = Tab(context, page)
+        self.tabs[page] = tab
+        self._watch_websockets(page)
+        page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+        return tab
+
+    def _watch_websockets(self, page: Page) -> None:
+        if page not in self._watched:
+            self._watched.add(page)
+            page.on("websocket", lambda ws: self._record(page, ws.url, "blocked", self.stray))
+
+    def _note(self, event, kind: str, stray: list[str]) -> None:
+        request = getattr(event, "request", event)
+        try:
+            page = request.frame.page
+        except Exception:  # a service worker's request has no frame
+            page = None
+        self._record(page, event.url, kind, stray)
+
+    def _record(self, page: Page | None, url: str, kind: str, stray: list[str]) -> None:
+        if is_loopback(url):
+            return
+        tab = self.tabs.get(page)
+        (getattr(tab, kind) if tab else stray).append(url)
+
+    def check(self) -> None:
+        """Fail if anything outside our pages asked beyond loopback (and forget it)."""
+        stray, reached = self.stray[:], self.stray_reached[:]
+        self.stray.clear()
+        self.stray_reached.clear()
+        assert not reached, f"requests beyond loopback were answered: {reached}"
+        assert not stray, f"requests beyond loopback were made: {stray}"
+
+
 def new_tab(browser: Browser, viewport: tuple[int, int] = (1400, 1000)) -> Tab:
     """A fresh browser context and page, guarded: loopback only, dialogs recorded."""
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height})
-    tab = Tab(context, context.new_page())
-    _guard(context, tab.blocked)
-    tab.page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    return Guard.of(context).tab(context, context.new_page())
+
+
+def shared_tab(context: BrowserContext, viewport: tuple[int, int] = (1400, 1000)) -> Tab:
+    """A new page in the shared ``context``, guarded like :func:`new_tab`."""
+    page = context.new_page()
+    width, height = viewport
+    page.set_viewport_size({"width": width, "height": height})
+    return Guard.of(context).tab(context, page)
+
+
+def close_and_check(tabs: list[Tab], shared: BrowserContext | None = None) -> None:
+    """Close the tabs (their contexts, unless shared); fail if any asked beyond loopback."""
+    for tab in tabs:
+        if tab.context is shared:
+            if not tab.page.is_closed():
+                tab.page.close()
+        else:
+            tab.context.close()
+    for tab in tabs:
+        assert not tab.reached, f"requests beyond loopback were answered: {tab.reached}"
+        assert not tab.blocked, f"requests beyond loopback were made: {tab.blocked}"
+        assert not tab.dialogs, f"the page opened dialogs: {tab.dialogs}"
+    if shared is not None:
+        Guard.of(shared).check()
+
+
+def open_tab(
+    browser: Browser,
+    shared: BrowserContext,
+    url: str,
+    *,
+    wait: bool = True,
+    viewport: tuple[int, int] = (1400, 1000),
+    fresh: bool = False,
+) -> Tab:
+    """Open ``url`` in a new page of ``shared`` (or of a context of its own, ``fresh``)."""
+    tab = new_tab(browser, viewport) if fresh else shared_tab(shared, viewport)
+    tab.page.goto(url)
+    if wait:
+        tab.wait_drawn()
     return tab
 
 
 @pytest.fixture
-def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
-    """Open the app in a fresh browser context: ``open_app("scenario=efp-2017")``.
+def open_app(
+    browser: Browser, shared_context: BrowserContext, server: Server
+) -> Iterator[Callable[..., Tab]]:
+    """Open the app in a new page: ``open_app("scenario=efp-2017")``.
 
-    ``viewport=(390, 844)`` opens it as a phone would show it.
+    ``viewport=(390, 844)`` opens it as a phone would show it; ``fresh=True`` in a browser
+    context of its own (a first visit, a second person); ``on=`` another server.
 
     Waits for the map's country shapes. On teardown, asserts that no page asked for anything
     beyond loopback and none opened a dialog.
@@ -514,23 +662,45 @@ def open_app(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
         wait: bool = True,
         viewport: tuple[int, int] = (1400, 1000),
         base_url: str | None = None,
+        fresh: bool = False,
+        on: Server | None = None,
     ) -> Tab:
-        tab = new_tab(browser, viewport)
-        tabs.append(tab)
         if isinstance(query, dict):
             query = urlencode(query)
-        server.pages_opened += 1
-        tab.page.goto(f"{base_url or server.url}/" + (f"?{query}" if query else ""))
+        target = on or server
+        target.pages_opened += 1
+        url = f"{base_url or target.url}/" + (f"?{query}" if query else "")
+        tab = open_tab(browser, shared_context, url, wait=False, viewport=viewport, fresh=fresh)
+        tabs.append(tab)
         if wait:
             tab.wait_drawn()
         return tab
 
     yield open_
-    for tab in tabs:
-        tab.context.close()
-    for tab in tabs:
-        assert not tab.blocked, f"requests beyond loopback were made: {tab.blocked}"
-        assert not tab.dialogs, f"the page opened dialogs: {tab.dialogs}"
+    close_and_check(tabs, shared_context)
+
+
+@pytest.fixture(scope="module")
+def module_tab(browser: Browser, shared_context: BrowserContext, server: Server) -> Iterator[Tab]:
+    """One page on the default view for a module whose tests each leave it as they found it.
+
+    Use it through a function fixture that calls :func:`check_tab` after each test.
+    """
+    server.pages_opened += 1
+    tab = open_tab(browser, shared_context, f"{server.url}/")
+    yield tab
+    close_and_check([tab], shared_context)
+
+
+def check_tab(tab: Tab, shared: BrowserContext) -> None:
+    """After a test on a kept page: nothing asked beyond loopback, no dialog (and forget it)."""
+    blocked, reached, dialogs = tab.blocked[:], tab.reached[:], tab.dialogs[:]
+    for record in (tab.blocked, tab.reached, tab.dialogs):
+        record.clear()
+    assert not reached, f"requests beyond loopback were answered: {reached}"
+    assert not blocked, f"requests beyond loopback were made: {blocked}"
+    assert not dialogs, f"the page opened dialogs: {dialogs}"
+    Guard.of(shared).check()
 
 
 @pytest.fixture

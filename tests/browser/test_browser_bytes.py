@@ -6,6 +6,8 @@ compressed (``server.enableWebsocketCompression``). Counted as they cross the wi
 relay in front of the server (``wire.WireTap``).
 """
 
+import time
+
 import pytest
 
 from layers.scenario.scenarios import load_presets
@@ -27,6 +29,14 @@ def tap(server):
     relay = WireTap(int(server.url.rsplit(":", 1)[1]))
     yield relay
     relay.close()
+
+
+def wire_quiet(tap, quiet_s: float = 1.0, timeout_s: float = 60) -> None:
+    """Wait until no byte has crossed the relay for ``quiet_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() - tap.last < quiet_s:
+        assert time.monotonic() < deadline, f"the wire never went quiet ({tap.bytes} bytes)"
+        time.sleep(0.1)
 
 
 def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
@@ -66,6 +76,7 @@ def _step(tab, counter, action, *args) -> tuple[str, float, str, list[str]]:
 def test_switch_or_toggle_moves_at_most_60_kb(open_app, tap, start, steps):
     tab = open_app(start, base_url=tap.url)
     tab.settle()
+    wire_quiet(tap)  # the page's own load may still fetch a script or two: not the switch's
     counter = tab.count_bytes(tap)
     done = [_step(tab, counter, *step) for step in steps]
     report = "\n".join(f"{name}: {text}" for name, _, text, _ in done)
@@ -84,36 +95,3 @@ def test_the_map_part_of_a_switch_stays_small_when_the_context_tables_arrive(ope
     name, _, report, _ = _step(tab, counter, "switch", PROPOSAL)
     print(f"\n{name}: {report}")
     assert counter.parts["element:component_instance"] <= 35 * 1024, report
-
-
-@pytest.fixture(scope="module")
-def proxied_server(tmp_path_factory):
-    """The app under a base path (``server.baseUrlPath``), as behind a proxy at /flankmap/."""
-    from tests.browser.conftest import start_server, stop_server
-
-    running = start_server(tmp_path_factory.mktemp("proxied") / "server.log", base_path="flankmap")
-    yield running
-    stop_server(running)
-
-
-def test_map_draws_under_a_base_path(browser, proxied_server):
-    from tests.browser.conftest import Tab, _guard
-
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = Tab(context, context.new_page())
-    _guard(context, tab.blocked)
-    try:
-        tab.page.goto(f"{proxied_server.url}/")
-        tab.wait_drawn()
-        tab.expect_battlegroups(8)
-        static = tab.page.evaluate(
-            "() => performance.getEntriesByType('resource').map(e => e.name)"
-            ".concat([...document.querySelectorAll('iframe')].flatMap(f => "
-            "f.contentWindow.performance.getEntriesByType('resource').map(e => e.name)))"
-            ".filter(u => u.includes('/app/static/'))"
-        )
-        assert static, "the map loaded no static file"
-        assert all("/flankmap/app/static/flankmap/" in url for url in static), static
-    finally:
-        context.close()
-    assert not tab.blocked, tab.blocked

@@ -1,4 +1,8 @@
-"""Downloads from the sidebar parse, and the exported HTML map works from disk with no network."""
+"""Downloads from the sidebar parse, and the exported HTML map works from disk with no network.
+
+The tests share one page (a download leaves the view as it was): each picks its format,
+prepares and downloads the file anew, and must leave the page's record clean.
+"""
 
 import re
 import sqlite3
@@ -9,9 +13,18 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from .conftest import check_tab
+
 pytestmark = pytest.mark.browser
 
 FILE_NAME = "flankmap_proposal-2022_2022-02-23"
+
+
+@pytest.fixture
+def tab(module_tab, shared_context):
+    """The module's page on the default view; checked after each test."""
+    yield module_tab
+    check_tab(module_tab, shared_context)
 
 
 def download_export(tab, label: str, tmp_path: Path) -> Path:
@@ -43,8 +56,18 @@ def test_png_download_is_a_1600_by_1200_image(tab, tmp_path, png_size):
         image.verify()
 
 
-def test_html_download_is_an_offline_leaflet_map(tab, tmp_path):
-    path = download_export(tab, "HTML (offline, interactive)", tmp_path)
+@pytest.fixture(scope="module")
+def html_download(module_tab, shared_context, tmp_path_factory) -> Path:
+    """The HTML map, prepared and downloaded once for the two tests that read it."""
+    path = download_export(
+        module_tab, "HTML (offline, interactive)", tmp_path_factory.mktemp("html")
+    )
+    check_tab(module_tab, shared_context)
+    return path
+
+
+def test_html_download_is_an_offline_leaflet_map(html_download):
+    path = html_download
     assert path.name == f"{FILE_NAME}.html"
     text = path.read_text(encoding="utf-8")
     assert "leaflet" in text.lower()
@@ -83,8 +106,8 @@ def test_scenario_yaml_download_parses(tab, tmp_path):
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["id"] == "proposal-2022"
 
 
-def test_exported_html_draws_offline_from_disk(tab, browser, tmp_path):
-    path = download_export(tab, "HTML (offline, interactive)", tmp_path)
+def test_exported_html_draws_offline_from_disk(html_download, browser):
+    path = html_download
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     requested: list[str] = []
     dialogs: list[str] = []

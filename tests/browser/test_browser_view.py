@@ -14,16 +14,15 @@ PROPOSAL = "The February 2022 proposal (eve of the invasion)"
 HESITATION = "Hypothetical: Slovakia and Hungary decline"
 
 
-def first_paint_s(open_app):
+def first_paint_s(open_app, server):
     """Open the app in a fresh context; return seconds from navigation to the countries drawn."""
-    tab = open_app(wait=False)
+    tab = open_app(wait=False, fresh=True, on=server)
     tab.wait_drawn()
     return tab, tab.page.evaluate("performance.now()") / 1000
 
 
-def test_first_load_draws_map_legend_and_metrics(open_app, server, artifacts):
-    cold = server.pages_opened == 0  # conftest runs this test first
-    tab, first = first_paint_s(open_app)
+def test_first_load_draws_map_legend_and_metrics(open_app, fresh_server, artifacts):
+    tab, first = first_paint_s(open_app, fresh_server)
 
     assert tab.polygons.count() > 50
     expect(tab.legend).to_be_visible()
@@ -36,11 +35,10 @@ def test_first_load_draws_map_legend_and_metrics(open_app, server, artifacts):
     tab.settle()
     tab.page.screenshot(path=artifacts / "default_view.png")
 
-    _, again = first_paint_s(open_app)
+    _, again = first_paint_s(open_app, fresh_server)
     lines = [
         "first paint: navigation -> more than 50 country shapes drawn (Chromium, loopback)",
-        f"{'first visitor of a fresh server' if cold else 'a visitor (server already warm)'}: "
-        f"{first:.2f} s",
+        f"first visitor of a fresh server: {first:.2f} s",
         f"next visitor: {again:.2f} s",
     ]
     print("\n" + "\n".join(lines))
@@ -141,16 +139,21 @@ def test_battle_group_tooltip_names_host_and_lead_nation(tab):
 
 
 def test_web_tiles_are_refused_and_recorded(tab):
-    """The guard itself: the one option that needs the internet is caught asking for it."""
+    """The guard itself: the one option that needs the internet is caught asking for it, and
+    Chromium refuses the requests (none is answered)."""
+    refused: list[str] = []
+    tab.page.on("requestfailed", lambda request: refused.append(request.url))
     tab.sidebar.get_by_text("OpenStreetMap tiles (needs internet)").click()
     tab.settle()
     for _ in range(100):  # the tile requests follow the map's first draw
-        if tab.blocked:
+        if tab.blocked and refused:
             break
         tab.page.wait_for_timeout(100)
     assert tab.blocked, "choosing web tiles should have asked the network for tiles"
+    assert set(refused) & set(tab.blocked), f"no tile request was refused: {refused}"
     tab.page.close()
     assert all("openstreetmap" in url for url in tab.blocked), tab.blocked
+    assert tab.reached == [], f"tile requests were answered: {tab.reached}"
     tab.blocked.clear()  # expected here; every other test must leave the record empty
 
 

@@ -3,7 +3,8 @@
 One browser draws the map through the proxy and switches scenario; a second browser, placed by
 the proxy on the other replica, opens the first one's share link and sees the same view. Every
 request of each browser (page, scripts, websocket, the map's iframe) stays on its own replica,
-and neither asks for anything beyond loopback.
+and neither asks for anything beyond loopback. A replica alone is the app under a base path
+(``server.baseUrlPath``): its map loads every static file from under that path.
 """
 
 from __future__ import annotations
@@ -169,5 +170,27 @@ def test_two_replicas_behind_nginx_at_a_sub_path(browser, proxy):
         for tab in tabs:
             tab.context.close()
     for tab in tabs:
+        assert not tab.reached, f"requests beyond loopback were answered: {tab.reached}"
         assert not tab.blocked, f"requests beyond loopback were made: {tab.blocked}"
         assert not tab.dialogs, f"the page opened dialogs: {tab.dialogs}"
+
+
+def test_map_draws_under_a_base_path(browser, proxy):
+    tab = new_tab(browser)
+    try:
+        tab.page.goto(f"http://{proxy.replicas[0]}/flankmap/")  # the replica, not the proxy
+        tab.wait_drawn()
+        tab.expect_battlegroups(8)
+        static = tab.page.evaluate(
+            "() => performance.getEntriesByType('resource').map(e => e.name)"
+            ".concat([...document.querySelectorAll('iframe')].flatMap(f => "
+            "f.contentWindow.performance.getEntriesByType('resource').map(e => e.name)))"
+            ".filter(u => u.includes('/app/static/'))"
+        )
+        assert static, "the map loaded no static file"
+        assert all("/flankmap/app/static/flankmap/" in url for url in static), static
+    finally:
+        tab.context.close()
+    assert not tab.blocked, tab.blocked
+    assert not tab.reached, tab.reached
+    assert not tab.dialogs, tab.dialogs
