@@ -27,13 +27,17 @@ def tab(module_tab, shared_context):
     check_tab(module_tab, shared_context)
 
 
-def download_export(tab, label: str, tmp_path: Path) -> Path:
-    """Choose ``label`` as "Export format", prepare it, download it; return the saved file."""
+def download_export(tab, label: str, suffix: str, tmp_path: Path) -> Path:
+    """Choose ``label`` as "Export format", prepare it, download it; return the saved file.
+
+    The button is awaited by its full name: the previous format's button can still be on
+    the page for a moment after the choice, and clicking it would save the wrong file.
+    """
     tab.settle()
     tab.choose("Export format", label)
     tab.settle()
     tab.sidebar.get_by_role("button", name="Prepare download").click()
-    button = tab.sidebar.get_by_role("button", name=re.compile(rf"^Download {FILE_NAME}\.\w+$"))
+    button = tab.sidebar.get_by_role("button", name=f"Download {FILE_NAME}{suffix}", exact=True)
     expect(button).to_be_visible(timeout=120_000)
     with tab.page.expect_download() as info:
         button.click()
@@ -46,7 +50,7 @@ def download_export(tab, label: str, tmp_path: Path) -> Path:
 
 
 def test_png_download_is_a_1600_by_1200_image(tab, tmp_path, png_size):
-    path = download_export(tab, "PNG image", tmp_path)
+    path = download_export(tab, "PNG image", ".png", tmp_path)
     assert path.name == f"{FILE_NAME}.png"
     data = path.read_bytes()
     assert png_size(data) == (1600, 1200)
@@ -60,7 +64,7 @@ def test_png_download_is_a_1600_by_1200_image(tab, tmp_path, png_size):
 def html_download(module_tab, shared_context, tmp_path_factory) -> Path:
     """The HTML map, prepared and downloaded once for the two tests that read it."""
     path = download_export(
-        module_tab, "HTML (offline, interactive)", tmp_path_factory.mktemp("html")
+        module_tab, "HTML (offline, interactive)", ".html", tmp_path_factory.mktemp("html")
     )
     check_tab(module_tab, shared_context)
     return path
@@ -76,7 +80,7 @@ def test_html_download_is_an_offline_leaflet_map(html_download):
 
 
 def test_geojson_download_parses_with_a_layer_property(tab, tmp_path):
-    path = download_export(tab, "GeoJSON", tmp_path)
+    path = download_export(tab, "GeoJSON", ".geojson", tmp_path)
     assert path.name == f"{FILE_NAME}.geojson"
     gdf = gpd.read_file(path)
     assert "layer" in gdf.columns
@@ -85,7 +89,7 @@ def test_geojson_download_parses_with_a_layer_property(tab, tmp_path):
 
 
 def test_geopackage_download_opens(tab, tmp_path):
-    path = download_export(tab, "GeoPackage", tmp_path)
+    path = download_export(tab, "GeoPackage", ".gpkg", tmp_path)
     assert path.name == f"{FILE_NAME}.gpkg"
     with sqlite3.connect(path) as db:
         (application_id,) = db.execute("PRAGMA application_id").fetchone()
