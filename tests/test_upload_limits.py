@@ -8,6 +8,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from conftest import run_app
+
 from layers.scenario.overlay import MAX_OVERLAY_BYTES
 from layers.scenario.scenarios import MAX_FILE_BYTES
 
@@ -32,3 +34,11 @@ def test_streamlit_takes_the_largest_file_the_app_reads_and_no_more():
 
 def test_the_proxy_passes_every_file_streamlit_takes_with_room_for_the_form():
     assert _nginx_limit() > _streamlit_limit()
+
+
+def test_the_uploaders_say_the_sizes_the_readers_take():
+    labels = [uploader.proto.label for uploader in run_app().get("file_uploader")]
+    assert labels == [
+        "Load a scenario file (YAML, at most 1 MB)",
+        "Load a line or area (GeoJSON or GeoPackage, at most 5 MB)",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.crs import WGS84
-from layers.scenario.overlay import MAX_OVERLAY_BYTES
+from layers.scenario.overlay import MAX_OVERLAY_MB
 from layers.scenario.scenario_io import (
     known_refs,
     scenario_to_yaml,
@@ -13,7 +13,7 @@ from layers.scenario.scenario_io import (
     with_battlegroup_toggled,
     with_hypothetical_battlegroup,
 )
-from layers.scenario.scenarios import ENTRY_STATUSES, MAX_FILE_BYTES
+from layers.scenario.scenarios import ENTRY_STATUSES, MAX_FILE_MB
 from ui import cache, state
 from ui.state import CUSTOM, key
 
@@ -36,7 +36,7 @@ def scenario_panel(scenario, scenario_id: str) -> None:
         on_click="ignore",
     )
     st.file_uploader(
-        f"Load a scenario file (YAML, at most {MAX_FILE_BYTES >> 20} MB)",
+        f"Load a scenario file (YAML, at most {MAX_FILE_MB} MB)",
         type=["yaml", "yml"],
         key=key("upload"),
         on_change=state.load_upload,
@@ -82,7 +82,7 @@ def line_panel(overlay) -> None:
     if st.session_state.get(key("overlay_error")):
         st.error(st.session_state[key("overlay_error")])
     st.file_uploader(
-        f"Load a line or area (GeoJSON or GeoPackage, at most {MAX_OVERLAY_BYTES >> 20} MB)",
+        f"Load a line or area (GeoJSON or GeoPackage, at most {MAX_OVERLAY_MB} MB)",
         type=["geojson", "json", "gpkg"],
         key=key("overlay_upload"),
         on_change=state.load_overlay,

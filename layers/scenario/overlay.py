@@ -35,7 +35,8 @@ from geo.errors import InputError
 from layers.scenario.scene import Scene
 
 #: The largest overlay file accepted, in bytes.
-MAX_OVERLAY_BYTES = 5 * 1024 * 1024
+MAX_OVERLAY_MB = 5
+MAX_OVERLAY_BYTES = MAX_OVERLAY_MB * 1024 * 1024
 #: GDAL drivers accepted (what pyogrio's ``read_info`` calls them).
 DRIVERS = {"GeoJSON": "GeoJSON", "GPKG": "GeoPackage"}
 #: Geometry types accepted; points are refused (an overlay is a line or an area).
@@ -128,7 +129,7 @@ def check_overlay_size(size: int, filename: str) -> None:
     if size > MAX_OVERLAY_BYTES:
         raise InputError(
             f"{filename}: {size:,} bytes; an overlay may be at most "
-            f"{MAX_OVERLAY_BYTES >> 20} MB ({MAX_OVERLAY_BYTES:,} bytes)"
+            f"{MAX_OVERLAY_MB} MB ({MAX_OVERLAY_BYTES:,} bytes)"
         )
 
 

@@ -20,6 +20,7 @@ from geo.errors import ScenarioError
 from layers.facts.tables import load_table
 from layers.scenario.scenarios import (
     MAX_FILE_BYTES,
+    MAX_FILE_MB,
     CustomEntry,
     RefEntry,
     Scenario,
@@ -146,7 +147,8 @@ def read_scenario_bytes(data: bytes, origin: str) -> Scenario:
     """
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(
-            f"{origin}: file is larger than 1 MB ({len(data):,} bytes); scenario files are small"
+            f"{origin}: file is larger than {MAX_FILE_MB} MB ({len(data):,} bytes); "
+            "scenario files are small"
         )
     try:
         text = data.decode("utf-8")
@@ -172,7 +174,9 @@ def read_scenario_file(path: str | PathLike[str]) -> Scenario:
             reason = "is a folder" if path.is_dir() else "no such file"
             raise ScenarioError(f"{origin}: cannot read: {reason}")
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{origin}: file is larger than 1 MB; scenario files are small")
+            raise ScenarioError(
+                f"{origin}: file is larger than {MAX_FILE_MB} MB; scenario files are small"
+            )
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:

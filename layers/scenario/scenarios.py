@@ -34,7 +34,8 @@ from layers.scenario.scenario_schema import LAYER_TITLES as LAYER_TITLES
 from layers.scenario.scenario_schema import scenario_schema as scenario_schema
 from layers.thematic.members import member_codes
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_MB = 1  # scenario files are small: what the app and the CLI read, at most
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -322,7 +323,7 @@ def read_scenario_text(
 ) -> Scenario:
     """Parse scenario YAML text (a file or an upload) into a checked :class:`Scenario`."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
-        raise ScenarioError(f"{origin}: file is larger than 1 MB")
+        raise ScenarioError(f"{origin}: file is larger than {MAX_FILE_MB} MB")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
