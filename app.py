@@ -24,15 +24,16 @@ from layers.scenario.view import BASEMAPS, View, view_to_params
 from layers.thematic.context import reinforcements_period
 from render.charts import KEY_TEXT as CHART_KEY
 from render.compare import compare_html
-from render.folium_map import base_map, layer_groups
+from render.folium_map import base_map, drawn_signal, layer_groups
 from render.legend import LEGEND_CSS, legend_html
-from render.page import date_box_html, page_css
+from render.page import date_box_html, head_placeholder_html, page_css
 from render.text import markdown_escape
 from ui import cache, state
 from ui.export_panel import export_panel
 from ui.own import line_panel, scenario_panel
-from ui.state import CUSTOM, PLAY_STEP_S, key, lazy_expander
+from ui.state import CUSTOM, PLAY_STEP_S, WHOLE_PAGE_AFTER_S, key, lazy_expander
 
+APP_TITLE = "Eastern Flank Map"
 STARTED = time.perf_counter()  # this run's server time is kept for scripts/benchmark.py
 #: The scenario's kind as a badge beside the picker: colour and icon, never colour alone.
 KIND_BADGES = {
@@ -42,7 +43,7 @@ KIND_BADGES = {
     "demand": ("red", ":material/gavel:"),
 }
 
-st.set_page_config(page_title="Eastern Flank Map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title=APP_TITLE, page_icon="🗺️", layout="wide")
 
 
 def _scene(scenario_id: str, as_of: dt.date, layers: tuple[str, ...]):
@@ -61,13 +62,27 @@ except FlankmapError as err:
 
 state.init_from_link(presets)
 choices = [*presets, CUSTOM]  # a stable list: the last entry is the user's own scenario
+# A first visit's first run sends the map alone; the rest follows once it is drawn.
+alone = state.map_alone()
 
 # The map first: the title, one row with the picker, the kind and play, a metric strip, the map.
 st.html(page_css())
-shown_first = state.scenario(st.session_state[key("scenario")])  # the picker's value this run
-st.subheader(markdown_escape(shown_first.title), help=KINDS[shown_first.kind])
-with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-    scenario_id = st.selectbox(
+head = st.container(key=key("head"))  # its height is kept (render/page.py) as it fills
+if alone:
+    head.html(head_placeholder_html())
+    st.sidebar.header(APP_TITLE)
+    scenario_id = st.session_state[key("scenario")]
+    scenario = state.scenario(scenario_id)
+    as_of = st.session_state[key("as_of")]
+    layers = tuple(layer for layer in LAYER_IDS if st.session_state[key(f"layer_{layer}")])
+    basemap = st.session_state[key("basemap")]
+    compare = ""
+    playing = False
+else:
+    shown_first = state.scenario(st.session_state[key("scenario")])  # the picker's value now
+    head.subheader(markdown_escape(shown_first.title), help=KINDS[shown_first.kind])
+    row = head.container(horizontal=True, vertical_alignment="center", gap="small")
+    scenario_id = row.selectbox(
         "Scenario",
         choices,
         format_func=partial(state.title, presets),
@@ -77,9 +92,9 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     )
     scenario = state.scenario(scenario_id)
     badge_colour, badge_icon = KIND_BADGES[scenario.kind]
-    st.badge(KINDS[scenario.kind], color=badge_colour, icon=badge_icon)
+    row.badge(KINDS[scenario.kind], color=badge_colour, icon=badge_icon)
     playing = st.session_state.get(key("playing"), False)
-    st.button(
+    row.button(
         "Pause" if playing else "Play",
         icon=":material/pause:" if playing else ":material/play_arrow:",
         key=key("play"),
@@ -88,38 +103,40 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         f"{PLAY_STEP_S:g} s. The share link keeps the date on screen, not the playing.",
     )
 
-with st.sidebar:
-    st.header("Eastern Flank Map")
-    chosen = st.session_state[key("as_of")]
-    options = sorted({*dates, *(s.as_of for s in presets.values()), scenario.as_of, chosen})
-    as_of = st.select_slider(
-        "As of",
-        options=options,
-        format_func=dt.date.isoformat,
-        key=key("as_of"),
-        help="Moves through the dated records: accessions, battle-group changes, deployments.",
-    )
-    st.subheader("Layers")
-    layers = tuple(
-        layer for layer in LAYER_IDS if st.toggle(LAYER_TITLES[layer], key=key(f"layer_{layer}"))
-    )
-    basemap = st.radio(
-        "Basemap",
-        list(BASEMAPS),
-        format_func=BASEMAPS.get,
-        key=key("basemap"),
-        help="The plain basemap works offline; web tiles need internet.",
-    )
-    compare = st.selectbox(
-        "Compare with",
-        ["", *choices],
-        format_func=lambda s: state.title(presets, s) if s else "— no comparison —",
-        key=key("compare"),
-        help="Shows a second scenario beside this one, pan and zoom in step, and what differs.",
-    )
+    with st.sidebar:
+        st.header(APP_TITLE)
+        chosen = st.session_state[key("as_of")]
+        options = sorted({*dates, *(s.as_of for s in presets.values()), scenario.as_of, chosen})
+        as_of = st.select_slider(
+            "As of",
+            options=options,
+            format_func=dt.date.isoformat,
+            key=key("as_of"),
+            help="Moves through the dated records: accessions, battle-group changes, deployments.",
+        )
+        st.subheader("Layers")
+        layers = tuple(
+            layer
+            for layer in LAYER_IDS
+            if st.toggle(LAYER_TITLES[layer], key=key(f"layer_{layer}"))
+        )
+        basemap = st.radio(
+            "Basemap",
+            list(BASEMAPS),
+            format_func=BASEMAPS.get,
+            key=key("basemap"),
+            help="The plain basemap works offline; web tiles need internet.",
+        )
+        compare = st.selectbox(
+            "Compare with",
+            ["", *choices],
+            format_func=lambda s: state.title(presets, s) if s else "— no comparison —",
+            key=key("compare"),
+            help="Shows a second scenario beside this one, pan and zoom in step, and what differs.",
+        )
 
-for problem in st.session_state[key("problems")]:
-    st.warning(markdown_escape(problem))
+    for problem in st.session_state[key("problems")]:
+        head.warning(markdown_escape(problem))
 
 view = View(scenario=scenario_id, as_of=as_of, layers=layers, basemap=basemap, compare=compare)
 params = view_to_params(view, scenario)
@@ -132,6 +149,9 @@ st.query_params.from_dict(params)
 try:
     scene = _scene(scenario_id, as_of, layers)
 except FlankmapError as err:
+    if alone:  # the whole page says what went wrong, beside the controls to change it
+        state.show_whole_page()
+        st.rerun()
     st.error(str(err))
     st.stop()
 overlay = st.session_state.get(key("overlay"))
@@ -143,32 +163,39 @@ scene = with_overlay(
 )
 # A preset view without the user's own line: its layers, tables and exports are cached.
 cached_view = None if scenario_id == CUSTOM or overlay is not None else (scenario_id, as_of, layers)
-tables = (
-    cache.page_tables(scene, scenario) if cached_view is None else cache.preset_tables(*cached_view)
-)
 
-metrics = scene.metrics
-strip = st.container(horizontal=True, gap="medium")  # compact: room for more figures, wraps
-strip.metric("Battle groups", metrics.battlegroups, width="content")
-strip.metric(
-    "Troops: existing · proposed",
-    metrics.troops_short(),
-    help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before {as_of}; "
-    "existing and proposed are never added together. Dates, scope and sources: tooltips, chart.",
-    width="content",
-)
-strip.metric(
-    "Host countries", len(metrics.hosts), help=", ".join(metrics.hosts) or "none", width="content"
-)
-strip.metric(
-    "Border with RUS/BLR covered",
-    f"{metrics.covered_km:,.0f} km",
-    help=f"Land border of the hosts with Russia and Belarus, of {metrics.frontier_km:,.0f} km "
-    f"for the whole alliance on this date (geodesic, {BOUNDARY_SCALE}; published river "
-    "borders are longer).",
-    width="content",
-)
-strip.caption(markdown_escape(tables.frontier))  # wraps to its own line in the strip
+if not alone:
+    tables = (
+        cache.page_tables(scene, scenario)
+        if cached_view is None
+        else cache.preset_tables(*cached_view)
+    )
+    metrics = scene.metrics
+    strip = head.container(horizontal=True, gap="medium")  # compact: more figures fit, wraps
+    strip.metric("Battle groups", metrics.battlegroups, width="content")
+    strip.metric(
+        "Troops: existing · proposed",
+        metrics.troops_short(),
+        help=f"{metrics.troops_text()}. Latest sourced figure of each group on or before "
+        f"{as_of}; existing and proposed are never added together. Dates, scope and sources: "
+        "tooltips, chart.",
+        width="content",
+    )
+    strip.metric(
+        "Host countries",
+        len(metrics.hosts),
+        help=", ".join(metrics.hosts) or "none",
+        width="content",
+    )
+    strip.metric(
+        "Border with RUS/BLR covered",
+        f"{metrics.covered_km:,.0f} km",
+        help=f"Land border of the hosts with Russia and Belarus, of {metrics.frontier_km:,.0f} km "
+        f"for the whole alliance on this date (geodesic, {BOUNDARY_SCALE}; published river "
+        "borders are longer).",
+        width="content",
+    )
+    strip.caption(markdown_escape(tables.frontier))  # wraps to its own line in the strip
 
 if compare:
     other = state.scenario(compare)
@@ -198,15 +225,23 @@ else:
         st_folium(
             base_map(basemap, live=live),
             key=key(f"map_{basemap}"),
-            feature_group_to_add=layer_groups(
-                scene,
-                None if cached_view is None else cache.preset_features(*cached_view, live),
-                live=live,
-            ),
+            feature_group_to_add=[
+                *layer_groups(
+                    scene,
+                    None if cached_view is None else cache.preset_features(*cached_view, live),
+                    live=live,
+                ),
+                *([drawn_signal()] if alone else []),
+            ],
             returned_objects=[],
+            on_change=state.show_whole_page if alone else None,
             height=640,
             use_container_width=True,
         )
+    if alone:  # the rest once the frame reports the map drawn, or after a while at the latest
+        st.fragment(state.whole_page_later, run_every=WHOLE_PAGE_AFTER_S)()
+        st.session_state[key("page_run")] = False
+        st.stop()
     with legend_col:
         st.html(f"<style>{LEGEND_CSS}</style>{legend_html(scene)}")
     if not scene.battlegroups.empty:

@@ -403,6 +403,43 @@ class _LiveGroup(folium.FeatureGroup, _RenderOnce):
         super().__init__(name=name, show=False)
 
 
+class _DrawnSignal(_RenderOnce):
+    """Tells the page, once its shapes are on screen, that the map is drawn.
+
+    The frame sets the map component's value to ``{"drawn": true}`` (``DRAWN``), which reruns
+    the page; ``app.py`` sends a first visit the map alone and the rest after that signal, so
+    nothing else competes with the map for the browser's main thread.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            function tell() {
+                if (window.Streamlit) { window.Streamlit.setComponentValue({drawn: true}); }
+            }
+            if (window.flankmapWhenDrawn) { window.flankmapWhenDrawn(tell); } else { tell(); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+
+#: The map component's value once :func:`drawn_signal`'s frame has drawn its shapes.
+DRAWN = {"drawn": True}
+
+
+def drawn_signal() -> folium.FeatureGroup:
+    """Return a group that draws nothing and reports when the layers before it are drawn.
+
+    Add it after :func:`layer_groups` (on a live map it waits for their shapes; on an inline
+    one they are drawn by the time it runs).
+    """
+    group = _LiveGroup("drawn")
+    _DrawnSignal().add_to(group)
+    return group
+
+
 def layer_groups(
     scene: Scene, features: dict[str, dict] | None = None, *, live: bool = False
 ) -> list[folium.FeatureGroup]:

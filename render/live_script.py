@@ -62,6 +62,12 @@ LIVE_SCRIPT = """// flankmap: draws each view's layers; the shapes are fetched o
             return div;
         };
     }
+    // Calls back once every layer added so far is on screen (after the next paint).
+    window.flankmapWhenDrawn = function(callback) {
+        ready.then(function() {
+            requestAnimationFrame(function() { requestAnimationFrame(callback); });
+        });
+    };
     window.flankmapLayer = function(group, spec, data) {
         function style(feature) { return spec.styles[feature.styleKey]; }
         var layer = L.geoJson(null, {

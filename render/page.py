@@ -41,6 +41,12 @@ PAGE_CSS = """
     white-space: nowrap;
 }
 @media (max-width: 640px) { .fm-date { font-size: 1.4rem; } }
+/* The title row and the figures above the map (``head`` in app.py) keep their height while a
+   first visit's map draws alone and while they arrive, so the map does not move. */
+.st-key-fm_head { min-height: 176px; }
+@media (max-width: 1100px) { .st-key-fm_head { min-height: 292px; } }
+@media (max-width: 640px) { .st-key-fm_head { min-height: 348px; } }
+.fm-head-placeholder { color: #5c5c5c; padding-top: 0.5rem; }
 """
 
 #: Names the map's frame (the one iframe of the column this element sits in) for screen
@@ -113,6 +119,11 @@ def date_box_html(scene: Scene, *, playing: bool) -> str:
             script=Markup(_NAME_SCRIPT),
         )
     )
+
+
+def head_placeholder_html() -> str:
+    """Return what the title row and the figures show while a first visit's map draws alone."""
+    return '<div class="fm-head-placeholder" aria-busy="true">Loading the controls…</div>'
 
 
 def page_css() -> str:

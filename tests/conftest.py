@@ -136,11 +136,17 @@ def set_cell(path: Path, key: str, column: str, value: str) -> None:
 # -- the app, through Streamlit's AppTest ---------------------------------------------------------
 
 
-def run_app(**params: str) -> AppTest:
-    """Run ``app.py`` once with ``params`` as the share link's query; it must not raise."""
+def run_app(*, map_alone: bool = False, **params: str) -> AppTest:
+    """Run ``app.py`` once with ``params`` as the share link's query; it must not raise.
+
+    The page comes whole, as it does once the map's frame has reported its shapes drawn;
+    ``map_alone=True`` runs a visit's first run instead (the map alone: ``ui.state.map_alone``).
+    """
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
+    if not map_alone:
+        at.session_state[f"{KEY}page_drawn"] = True
     at.run()
     no_traceback(at)
     return at

@@ -23,6 +23,31 @@ def test_a_scenario_loads_from_its_link():
     assert metric(at, "Host countries") == "6"
 
 
+def test_a_first_visit_gets_the_map_alone_then_the_whole_page():
+    at = run_app(map_alone=True, scenario="efp-2017")
+    # the map of the linked view, and nothing that would hold its drawing up
+    (component,) = at.get("component_instance")
+    assert "folium" in component.proto.component_name
+    assert "flankmapWhenDrawn" in component.proto.json_args  # it reports when drawn
+    assert not at.selectbox and not at.metric and not at.toggle and not at.expander
+    assert not at.get("vega_lite_chart")
+    # its frame reports the map drawn (``drawn_signal``): the next run sends the whole page
+    at.session_state[f"{KEY}page_drawn"] = True
+    at.run()
+    no_traceback(at)
+    assert at.selectbox(key=f"{KEY}scenario").value == "efp-2017"
+    assert metric(at, "Battle groups") == "4"
+    assert at.toggle(key=f"{KEY}layer_battlegroups").value
+    (component,) = at.get("component_instance")
+    assert "flankmapWhenDrawn" not in component.proto.json_args  # once is enough
+
+
+def test_a_linked_comparison_comes_whole_at_once():
+    at = run_app(map_alone=True, scenario="proposal-2022", compare="efp-2017")
+    assert metric(at, "Battle groups") == "8"
+    assert any("What changes from left to right" in m.value for m in at.markdown)
+
+
 def test_switching_scenario_in_the_sidebar_updates_metrics_and_link():
     at = run_app()  # proposal-2022
     assert metric(at, "Battle groups") == "8"

@@ -12,6 +12,7 @@ runs the same check and prints its one-line figure.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -32,6 +33,7 @@ from websockets.sync.client import connect
 
 from layers.scenario.scenarios import load_presets
 from layers.scenario.scene import build_scene
+from render.folium_map import DRAWN
 
 REPO = Path(__file__).resolve().parent.parent
 SESSIONS = 20
@@ -91,9 +93,16 @@ class Session:
         self.ws = ws
         self.query = query
         self.scenario_widget = ""
+        self.map_widget = ""
         self.titles: dict[str, str] = {}
 
-    def run(self, scenario_title: str | None = None) -> dict:
+    def visit(self) -> dict:
+        """Open the page as a browser does: the map alone, then (its frame reporting the map
+        drawn, as ``drawn_signal`` makes it) the whole page; return what that showed."""
+        self.run()
+        return self.run(map_drawn=True)
+
+    def run(self, scenario_title: str | None = None, *, map_drawn: bool = False) -> dict:
         """Rerun the script (picking ``scenario_title`` in the picker); return what it showed."""
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
@@ -101,6 +110,10 @@ class Session:
             widget = msg.rerun_script.widget_states.widgets.add()
             widget.id = self.scenario_widget
             widget.string_value = scenario_title
+        if map_drawn:
+            widget = msg.rerun_script.widget_states.widgets.add()
+            widget.id = self.map_widget
+            widget.json_value = json.dumps(DRAWN)
         self.ws.send(msg.SerializeToString())
         shown: dict = {"metrics": {}, "headings": [], "html": [], "problems": []}
         while True:
@@ -127,6 +140,8 @@ class Session:
             shown["html"].append(element.html.body)
         elif kind == "selectbox" and element.selectbox.label == "Scenario":
             self.scenario_widget = element.selectbox.id
+        elif kind == "component_instance" and "folium" in element.component_instance.component_name:
+            self.map_widget = element.component_instance.id
         elif kind == "exception":
             shown["problems"].append(f"exception: {element.exception.message}")
         elif kind == "alert" and element.alert.format == Alert.ERROR:
@@ -170,7 +185,7 @@ def load_check(host: str, sessions: int = SESSIONS, seconds: float = SECONDS) ->
     alone = {}
     with stream(host) as ws:
         lone = Session(ws, "")
-        lone.run()
+        lone.visit()
         for scenario_id in order:
             alone[scenario_id] = lone.run(presets[scenario_id].title)
             assert alone[scenario_id]["link"] == scenario_id
@@ -196,7 +211,7 @@ def load_check(host: str, sessions: int = SESSIONS, seconds: float = SECONDS) ->
                 result.errors.append(f"session {number}: {type(err).__name__}: {err}"[:2000])
 
     def _visit(session: Session, number: int, chosen: str) -> None:
-        seen, step = session.run(), 0
+        seen, step = session.visit(), 0
         while True:
             fields = ("metrics", "headings", "html", "link", "problems")
             mismatch = [f for f in fields if seen.get(f) != alone[chosen][f]]

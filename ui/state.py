@@ -15,6 +15,9 @@ from ui import cache
 KEY = "fm_"
 CUSTOM = "custom"  # the slot of the user's own scenario (never a preset id)
 PLAY_STEP_S = 1.0  # seconds per dated record while playing: time to see what changed
+#: A first visit's page comes whole this long after the map alone at the latest, should the
+#: map's frame never report its shapes drawn (``map_alone``).
+WHOLE_PAGE_AFTER_S = 6.0
 
 
 def key(name: str) -> str:
@@ -147,4 +150,36 @@ def play_step() -> None:
         st.session_state[key("playing")] = False
     else:
         st.session_state[key("as_of")] = following
+    st.rerun()
+
+
+def map_alone() -> bool:
+    """Whether this run sends the map alone: a visit's first run of a preset view.
+
+    The browser renders a run's every element on its one main thread before it mounts the
+    map's frame, so a first visit gets the map first; the map's frame then reports its shapes
+    drawn (``show_whole_page``) and the next run sends the whole page (README "Speed,
+    measured"). The compare view and the user's own scenario come whole at once.
+    """
+    if st.session_state.get(key("page_drawn")):
+        return False
+    if st.session_state[key("compare")] or st.session_state[key("scenario")] == CUSTOM:
+        show_whole_page()
+        return False
+    return True
+
+
+def show_whole_page() -> None:
+    """From now on every run sends the whole page (the map's frame reported it drawn)."""
+    st.session_state[key("page_drawn")] = True
+
+
+def whole_page_later() -> None:
+    """Send the whole page even if the map's frame never reports (``WHOLE_PAGE_AFTER_S``).
+
+    Runs as a fragment on a timer; its call within the page's own run does nothing.
+    """
+    if st.session_state.get(key("page_run")) or st.session_state.get(key("page_drawn")):
+        return
+    show_whole_page()
     st.rerun()

@@ -322,17 +322,19 @@ class Tab:
             )
 
     def wait_drawn(self, polygons: int = 50) -> None:
-        """Wait until the map shows more than ``polygons`` country shapes."""
+        """Wait until the map shows more than ``polygons`` country shapes, and the whole page is
+        there (a first visit gets the map alone first: ``ui.state.map_alone``)."""
         self._until(
-            f"s => s.frames >= 1 && s.paths > {polygons}",
-            f"more than {polygons} country shapes on the map",
+            f"s => s.frames >= 1 && s.paths > {polygons} && s.whole",
+            f"more than {polygons} country shapes on the map, and the page around it",
             timeout_ms=2 * WAIT_MS,
         )
 
     def settle(self) -> None:
         """Wait until the script run is over and its leftovers are gone: one map, no stale box."""
         self._until(
-            "s => s.state === 'notRunning' && s.stale === 0 && s.frames === 1 && s.paths > 50",
+            "s => s.state === 'notRunning' && s.stale === 0 && s.frames === 1 && s.paths > 50"
+            " && s.whole",
             "the end of the script run",
         )
 
@@ -500,6 +502,7 @@ _SNAPSHOT_JS = """([frameSelector, markers]) => {
         stale: document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]')
             .length,
         frames: frames.length,
+        whole: !!document.querySelector('[data-testid="stMain"] [data-testid="stSelectbox"]'),
         paths: doc ? doc.querySelectorAll("path.leaflet-interactive").length : -1,
         battlegroups: doc ? doc.querySelectorAll(markers).length : -1,
         metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [

@@ -1,11 +1,16 @@
 """What a person sees in Chromium: the first map, scenario switches, pan and zoom, a layer off."""
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from render.folium_map import DRAWN
 from render.styles import POINT_STYLES
+
+from .conftest import MAP_FRAME
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +48,41 @@ def test_first_load_draws_map_legend_and_metrics(open_app, fresh_server, artifac
     ]
     print("\n" + "\n".join(lines))
     (artifacts / "first_paint.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _reports_map_drawn(payload: bytes | str) -> bool:
+    """Whether a message the page sent is the map frame's report that its shapes are drawn."""
+    if isinstance(payload, str):
+        return False
+    message = BackMsg()
+    message.ParseFromString(payload)
+    widgets = message.rerun_script.widget_states.widgets
+    return any(w.json_value and json.loads(w.json_value) == DRAWN for w in widgets)
+
+
+def test_a_first_visit_gets_the_map_first_and_it_stays_put(open_app):
+    tab = open_app(wait=False)
+    reports = []
+    tab.page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framesent",
+            lambda payload: reports.append(payload) if _reports_map_drawn(payload) else None,
+        ),
+    )
+    tab.page.reload()  # a new session: the first visit, watched from its start
+    tab.page.wait_for_function(
+        "f => { const d = document.querySelector(f)?.contentDocument;"
+        " return d && d.querySelectorAll('path.leaflet-interactive').length > 50; }",
+        arg=MAP_FRAME,
+    )
+    top = tab.page.locator(MAP_FRAME).bounding_box()["y"]
+    tab.wait_drawn()  # and the page around it: picker, figures, sidebar
+    assert reports, "the map's frame never reported its shapes drawn"
+    expect(tab.scenario_box).to_have_value(PROPOSAL)
+    tab.expect_metric("Battle groups", "8")
+    moved = tab.page.locator(MAP_FRAME).bounding_box()["y"] - top
+    assert abs(moved) < 1, f"the map moved {moved:+.0f} px when the page around it came"
 
 
 def test_scenario_switch_changes_battle_groups_and_metrics(tab):
