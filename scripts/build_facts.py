@@ -20,13 +20,15 @@ import sys
 from pathlib import Path
 
 import facts_strengths
+from facts_contributor_sources import read_changes
+from facts_contributor_sources import replaced_rows as contributor_replaced
 from facts_editorial import contributor_rows, other_allies_rows, statement_rows
 from facts_events import check_evidence, events_log, load_events, replay, troop_events
 from facts_io import BuildError, by_id, check_date, read_csv, shipped, write_csv
-from facts_upgrades import improve, read_upgrades, replaced_rows, swap_urls
+from facts_upgrades import domain, improve, read_upgrades, replaced_rows, swap_urls
 
 from geo.boundaries import KALININGRAD
-from layers.facts.schema import TABLES
+from layers.facts.schema import TABLES, split_urls
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "facts"
@@ -51,6 +53,7 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     out.mkdir(parents=True, exist_ok=True)
     upgrades = read_upgrades(source)
+    banned = upgrades.replaced_domains()
 
     def emit(name: str, rows: list[dict[str, object]]) -> None:
         """Write ``rows`` to ``name`` with the columns layers/facts/schema.py declares for it."""
@@ -270,6 +273,13 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     ]
 
     contributors, log["battlegroup_contributors.csv"] = contributor_rows(source)
+    for row in contributors:
+        copies = {domain(u) for u in split_urls(str(row["source_url"]))} & banned
+        if copies:
+            raise BuildError(
+                f"battlegroup_contributors.csv {row['host_iso3']} {row['as_of']}: cites "
+                f"{sorted(copies)}; give it a better source in contributor_sources.csv"
+            )
     emit("battlegroup_contributors.csv", contributors)
     statements, log["statements.csv"] = statement_rows(source, REUTERS_2022_02_15)
     for row in statements:  # the members' sources as upgraded in members.csv
@@ -280,11 +290,18 @@ def build(source: Path, seeds: Path, out: Path) -> dict[str, int]:
     emit("statements.csv", statements)
 
     # replaced_sources.csv
-    emit("replaced_sources.csv", replaced_rows(upgrades))
+    replaced = replaced_rows(upgrades) + contributor_replaced(read_changes(), banned)
+    emit(
+        "replaced_sources.csv",
+        sorted(replaced, key=lambda r: (r["domain"], r["old_url"], r["upgrade"])),
+    )
     log["replaced_sources.csv"] = [
         "The web sites that source_upgrades.csv replaced with better sources, one row per old "
         "URL, with its replacement (`source_url`): no shipped row may cite them (tests check "
         "data/facts, data/scenarios and the exports).",
+        "Rows `contributors ...`: contributor rows that cited one of these sites "
+        "(scripts/facts_added/contributor_sources.csv); `source_url` is the new source "
+        "(`replace`) or the better-sourced row that states the same (`drop`).",
         "Not listed: sites an upgrade replaced for one row only and that stay first-rate "
         "elsewhere (scripts/facts_src/source_upgrades.yaml `kept_domains`: "
         + ", ".join(sorted(upgrades.rules["kept_domains"]))
@@ -338,7 +355,8 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "battlegroups.csv": "battlegroups.csv",
         "battlegroup_events.csv": "scripts/facts_src/battlegroup_events.yaml (checked against "
         "battlegroups.csv, deployments_2022.csv, claims_checked.md, the seed report)",
-        "replaced_sources.csv": "source_upgrades.csv, scripts/facts_src/source_upgrades.yaml",
+        "replaced_sources.csv": "source_upgrades.csv, scripts/facts_src/source_upgrades.yaml, "
+        "scripts/facts_added/contributor_sources.csv",
         "battlegroup_strengths.csv": "battlegroup_strengths.csv, battlegroups.csv, "
         "scripts/facts_src/battlegroup_strengths.yaml",
         "reinforcements.csv": "deployments_2022.csv, scripts/facts_added/reinforcements_2022.csv",
@@ -347,7 +365,7 @@ def _readme(log: dict[str, list[str]], counts: dict[str, int], dropped: dict[str
         "crimea.csv": "crimea.csv",
         "border_lengths.csv": "border_lengths.csv",
         "battlegroup_contributors.csv": "battlegroup_contributors.csv, "
-        "scripts/facts_added/contributor_scopes.csv",
+        "scripts/facts_added/contributor_scopes.csv, scripts/facts_added/contributor_sources.csv",
         "statements.csv": "border_states.csv, nato_members.csv, scripts/facts_added/statements.csv",
     }
     for name, lines in log.items():

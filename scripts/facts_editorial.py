@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from facts_contributor_sources import apply, read_changes
 from facts_io import BuildError, check_date, read_csv
 
 from geo.boundaries import KALININGRAD
@@ -28,9 +29,11 @@ def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
     its period (a roster dated only "2022" may describe December), a range from the last day of
     its start. ``scope`` is ``planned`` where the compiled note says so, ``partial`` where
     scripts/facts_added/contributor_scopes.csv judges the list incomplete, else ``complete``.
+    Rows that cite a copy first get a better source or go (scripts/facts_added/
+    contributor_sources.csv).
     """
     bgs = {r["host_iso3"]: r["id"] for r in read_csv(source / "battlegroups.csv")}
-    rows = read_csv(source / "battlegroup_contributors.csv")
+    rows, changed = apply(read_changes(), read_csv(source / "battlegroup_contributors.csv"))
     judged = read_csv(ADDED / "contributor_scopes.csv")
     used = [0] * len(judged)
     out: list[dict[str, object]] = []
@@ -82,6 +85,10 @@ def contributor_rows(source: Path) -> tuple[list[dict[str, object]], list[str]]:
         "else `complete` (the source's list as read).",
         "On a date, each battle group shows its latest snapshot that is not partial; only if "
         "there is none, its latest partial one (layers/thematic/contributors.py).",
+        "Rows that cited a copy or aggregator got a better source, or were dropped where another "
+        "row of the same group and period names the same nation from a better source "
+        "(scripts/facts_added/contributor_sources.csv, with the new sources' words):",
+        *changed,
     ]
     return out, log
 

@@ -415,3 +415,42 @@ def test_build_stops_when_an_event_loses_its_evidence(tmp_path):
     assert result.stderr.count("\n") == 1
     assert "bg_svk 2022-03-15 established" in result.stderr
     assert "claims_checked.md" in result.stderr
+
+
+def _build_from_edited_copy(tmp_path, name, edit):
+    """Run the build on a copy of the compiled tables with ``edit`` applied to table ``name``."""
+    source = REPO.parent / "shared" / "facts"
+    if not (source / "battlegroups.csv").exists():
+        pytest.skip("compiled fact tables not next to this checkout")
+    copy = tmp_path / "facts"
+    shutil.copytree(source, copy)
+    shutil.copytree(REPO.parent / "shared" / "seeds", tmp_path / "seeds")
+    path = copy / name
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    command = [sys.executable, str(REPO / "scripts" / "build_facts.py"), "--source", str(copy)]
+    command += ["--out", str(tmp_path / "out")]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_build_stops_when_a_dropped_copy_is_no_longer_covered(tmp_path):
+    # EST 2020 (DNK) from a Sky News copy is dropped because ERR names Denmark in 2020
+    result = _build_from_edited_copy(
+        tmp_path,
+        "battlegroup_contributors.csv",
+        lambda text: text.replace("soldiers from the UK and Denmark.", "soldiers from the UK."),
+    )
+    assert result.returncode == 2
+    assert "EST 2020 (DNK)" in result.stderr
+    assert "news.err.ee" in result.stderr
+
+
+def test_build_stops_when_a_contributor_row_cites_a_replaced_site(tmp_path):
+    # a compiled roster citing a copy that an upgrade replaced elsewhere, with no better source
+    result = _build_from_edited_copy(
+        tmp_path,
+        "battlegroup_contributors.csv",
+        lambda text: text.replace("https://hr.n1info.com/english/news/", "https://archyde.com/", 1),
+    )
+    assert result.returncode == 2
+    assert "archyde.com" in result.stderr
+    assert "contributor_sources.csv" in result.stderr

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from layers.facts.schema import TABLES
+from layers.facts.schema import TABLES, split_urls
 from layers.facts.sources import COPY_MARK, TIERS, rank_sources, source_tier
 from layers.facts.tables import load_table
 from layers.scenario.scenarios import get_scenario
 from layers.scenario.scene import build_scene
+from layers.thematic.contributors import rosters
 from render.export import export_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,19 +49,33 @@ def test_the_replaced_sites_include_the_copies_the_issue_names():
     assert not {"lc.nato.int", "english.radio.cz", "forces.net"} & _replaced()
 
 
-#: Known and open: the compiled contributors table (issue 15) cites three replaced sites for
-#: rosters the upgrades did not cover (the Sky News 2020 rosters via imalbania.com, Bulgaria's
-#: roster of 2022-12-14 via decode39.com, Hungary's pledges of 2022-03-24 via urdupoint.com).
-#: Listed here so that any other replaced site in that table still fails.
-OPEN = {"battlegroup_contributors.csv": {"imalbania.com", "decode39.com", "urdupoint.com"}}
-
-
 @pytest.mark.parametrize("path", _shipped_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_shipped_row_cites_a_replaced_site(path):
     text = path.read_text(encoding="utf-8")
     cited = {_domain(u) for u in URL.findall(text)}
-    bad = cited & _replaced() - OPEN.get(path.name, set())
+    bad = cited & _replaced()
     assert not bad, f"{path.name} cites {sorted(bad)}"
+
+
+def test_rosters_once_from_copies_now_cite_a_broadcaster_or_nato():
+    bulgaria = rosters("2022-12-20")["bg_bgr"]  # full operational capability, 2022-12-14
+    assert (bulgaria.as_of, set(bulgaria.contributors)) == (
+        "2022-12-14",
+        {"ALB", "GRC", "MKD", "USA"},
+    )
+    assert {source_tier(u) for u in split_urls(bulgaria.source_url)} == {
+        "wire_broadcaster",
+        "nato_gov",
+    }
+    hungary = rosters("2022-04-01")["bg_hun"]  # the five nations pledged on 2022-03-24
+    assert (hungary.scope, set(hungary.contributors)) == (
+        "planned",
+        {"USA", "TUR", "HRV", "MNE", "ITA"},
+    )
+    assert source_tier(hungary.source_url) == "wire_broadcaster"
+    table = load_table("battlegroup_contributors")
+    france = table[(table["host_iso3"] == "LTU") & (table["contributor_iso3"] == "FRA")]
+    assert "nato_gov" in {source_tier(u) for u in france[france["as_of"] == "2020"]["source_url"]}
 
 
 @pytest.mark.parametrize("scenario_id", ["efp-2017", "proposal-2022", "latest"])
