@@ -29,7 +29,8 @@ def test_a_first_visit_gets_the_map_alone_then_the_whole_page():
     (component,) = at.get("component_instance")
     assert "folium" in component.proto.component_name
     assert "flankmapWhenDrawn" in component.proto.json_args  # it reports when drawn
-    assert not at.selectbox and not at.metric and not at.toggle and not at.expander
+    shown = {kind: len(at.get(kind)) for kind in ("selectbox", "metric", "toggle", "expander")}
+    assert shown == dict.fromkeys(shown, 0)
     assert not at.get("vega_lite_chart")
     # its frame reports the map drawn (``drawn_signal``): the next run sends the whole page
     at.session_state[f"{KEY}page_drawn"] = True

@@ -321,12 +321,14 @@ class Tab:
                 f"waited {timeout_ms / 1000:.0f} s for {what}; the page shows {self.snapshot()}"
             )
 
-    def wait_drawn(self, polygons: int = 50) -> None:
+    def wait_drawn(self, polygons: int = 50, *, whole: bool = True) -> None:
         """Wait until the map shows more than ``polygons`` country shapes, and the whole page is
-        there (a first visit gets the map alone first: ``ui.state.map_alone``)."""
+        there (``whole=False``: the map alone, which a first visit gets first:
+        ``ui.state.map_alone``)."""
         self._until(
-            f"s => s.frames >= 1 && s.paths > {polygons} && s.whole",
-            f"more than {polygons} country shapes on the map, and the page around it",
+            f"s => s.frames >= 1 && s.paths > {polygons} && ({'s.whole' if whole else 'true'})",
+            f"more than {polygons} country shapes on the map"
+            + (", and the page around it" if whole else ""),
             timeout_ms=2 * WAIT_MS,
         )
 
