@@ -113,7 +113,7 @@ STEPS = [
     ("switch", "Latest posture (facts as of 2026-11-28)"),
     ("switch", "The February 2022 proposal (eve of the invasion)"),
 ]
-PAINTS = 3
+PAINTS = 5  # new visitors of each page: the bare page alone swings by a third
 #: The naive way, for figures side by side: everything inline in each switch, uncompressed.
 AS_BEFORE = {
     "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false",

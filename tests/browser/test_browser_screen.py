@@ -64,8 +64,9 @@ def test_phone_shows_the_picker_and_the_top_of_the_map(open_app, artifacts):
     tab.expect_battlegroups(4)
 
 
-def count_changes(scenario_id: str, after: str) -> list[tuple[str, int]]:
-    """``after`` and the dated records after it where the battle-group count changes."""
+def count_changes(scenario_id: str, after: str, first: int) -> list[tuple[str, int]]:
+    """``after`` and the dated records after it where the battle-group count changes (the
+    ``first`` of them: each is a scene to build)."""
     scenario = load_presets()[scenario_id]
     changes, last = [], None
     for day in [after, *(d for d in event_dates() if d > after)]:
@@ -73,12 +74,14 @@ def count_changes(scenario_id: str, after: str) -> list[tuple[str, int]]:
         if count.battlegroups != last:
             changes.append((day, count.battlegroups))
             last = count.battlegroups
+            if len(changes) == first:
+                break
     return changes
 
 
 def test_play_steps_through_the_dated_records_in_place(open_app):
     start = "2014-03-27"  # after Crimea, before the first eFP battle group
-    changes = count_changes("latest", start)
+    changes = count_changes("latest", start, first=5)
     assert changes[0][1] == 0, "the start shows no battle group yet"
     tab = open_app(f"scenario=latest&as_of={start}")
     tab.expect_battlegroups(0)
