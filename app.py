@@ -69,10 +69,10 @@ alone = state.map_alone()
 st.html(page_css())
 head = st.container(key=key("head"))  # its height is kept (render/page.py) as it fills
 if alone:
-    head.html(head_placeholder_html())
-    st.sidebar.header(APP_TITLE)
     scenario_id = st.session_state[key("scenario")]
     scenario = state.scenario(scenario_id)
+    head.html(head_placeholder_html(scenario.title))
+    st.sidebar.header(APP_TITLE)
     as_of = st.session_state[key("as_of")]
     layers = tuple(layer for layer in LAYER_IDS if st.session_state[key(f"layer_{layer}")])
     basemap = st.session_state[key("basemap")]

@@ -46,7 +46,8 @@ PAGE_CSS = """
 .st-key-fm_head { min-height: 176px; }
 @media (max-width: 1100px) { .st-key-fm_head { min-height: 292px; } }
 @media (max-width: 640px) { .st-key-fm_head { min-height: 348px; } }
-.fm-head-placeholder { color: #5c5c5c; padding-top: 0.5rem; }
+.fm-head-placeholder { color: #5c5c5c; padding-top: 0.25rem; }
+.fm-head-title { font-size: 1.75rem; font-weight: 600; line-height: 1.2; color: #31333f; }
 """
 
 #: Names the map's frame (the one iframe of the column this element sits in) for screen
@@ -121,9 +122,17 @@ def date_box_html(scene: Scene, *, playing: bool) -> str:
     )
 
 
-def head_placeholder_html() -> str:
-    """Return what the title row and the figures show while a first visit's map draws alone."""
-    return '<div class="fm-head-placeholder" aria-busy="true">Loading the controls…</div>'
+def head_placeholder_html(title: str) -> str:
+    """Return what stands for the title row and the figures while a first visit's map draws.
+
+    The scenario's title (escaped), and a word that the controls are coming.
+    """
+    return str(
+        Markup(
+            '<div class="fm-head-placeholder" aria-busy="true">'
+            '<p class="fm-head-title">{}</p>Loading the controls…</div>'
+        ).format(title)
+    )
 
 
 def page_css() -> str:

@@ -32,6 +32,8 @@ def test_a_first_visit_gets_the_map_alone_then_the_whole_page():
     shown = {kind: len(at.get(kind)) for kind in ("selectbox", "metric", "toggle", "expander")}
     assert shown == dict.fromkeys(shown, 0)
     assert not at.get("vega_lite_chart")
+    title = load_presets()["efp-2017"].title  # what the map shows, above it
+    assert any(title in html.proto.body for html in at.get("html"))
     # its frame reports the map drawn (``drawn_signal``): the next run sends the whole page
     at.session_state[f"{KEY}page_drawn"] = True
     at.run()

@@ -127,6 +127,10 @@ def test_hostile_scenario_title_stays_text(data):
     assert "&lt;script&gt;" in page_html(at)
     # Markdown widgets get the title backslash-escaped: shown as typed, never as HTML.
     assert at.subheader[0].value.startswith("\\<script\\>")
+    # and the title that stands above a first visit's map while the controls come
+    first = run_app(map_alone=True, scenario="efp-2017")
+    assert_shown_as_text(page_html(first))
+    assert 'fm-head-title">&lt;script&gt;' in page_html(first)
 
 
 # -- share links: dates and values no calendar has ---------------------------------------------
