@@ -1,7 +1,8 @@
 """An animated GIF of a scenario through time: one frame per dated change, drawn like the PNG.
 
-Each frame is :func:`render.export_png.to_png` of the scene on one date (projection, legend,
-scale bar, caption with the sources), with the date written large in the side panel. The
+Each frame is the PNG export's picture (:func:`render.export_png.map_pixels`) of the scene on
+one date (projection, legend, scale bar, caption with the sources), with the date written large
+in the side panel. The
 frames share one palette, so Pillow stores each as the difference from the one before: a map
 that changes one marker costs a few kilobytes. The GIF's comment lists the frames' dates in
 order, for tools (and tests) that read it back.
@@ -24,7 +25,7 @@ from layers.facts.tables import event_dates
 from layers.scenario.scene import Scene, build_scene
 from layers.scenario.timeline import frame_dates
 from render.export import DEFAULTS
-from render.export_png import PANEL_PX, caption_lines, to_png
+from render.export_png import PANEL_PX, caption_lines, map_pixels
 from render.png_layout import _REF_HEIGHT, _REF_WIDTH
 
 #: Every frame's title: a preset's own title may name its date ("facts as of 2026-11-28"),
@@ -66,9 +67,9 @@ def frames_comment(days: Sequence[dt.date]) -> str:
     return "flankmap frames: " + " ".join(day.isoformat() for day in days)
 
 
-def _stamp(png: bytes, day: dt.date):
-    """Open a frame and write ``day`` large in the legend panel, under the legend."""
-    image = Image.open(io.BytesIO(png)).convert("RGB")
+def _stamp(pixels: np.ndarray, day: dt.date):
+    """Make a frame of the map's pixels, ``day`` written large in the panel, under the legend."""
+    image = Image.fromarray(pixels).convert("RGB")
     width, height = image.size
     scale = min(width / _REF_WIDTH, height / _REF_HEIGHT)
     font = ImageFont.truetype(
@@ -123,8 +124,8 @@ def to_gif(
     lines = max(caption_lines(s, width=width, height=height) for s in scenes)
     frames = []
     for done, (day, frame_scene) in enumerate(zip(days, scenes, strict=True), start=1):
-        png = to_png(frame_scene, width=width, height=height, min_caption_lines=lines)
-        frames.append(_stamp(png, day))
+        pixels = map_pixels(frame_scene, width=width, height=height, min_caption_lines=lines)
+        frames.append(_stamp(pixels, day))
         if progress is not None:
             progress(done, len(days))
     return _encode(frames, days)

@@ -384,6 +384,32 @@ def to_png(
     InputError
         For a size or resolution out of range.
     """
+    pixels = map_pixels(
+        scene, width=width, height=height, dpi=dpi, min_caption_lines=min_caption_lines
+    )
+    out = io.BytesIO()
+    imsave(
+        out,
+        pixels,
+        format="png",
+        dpi=dpi,
+        metadata={"Title": scene.scenario.title, "Software": "flankmap"},
+    )
+    return out.getvalue()
+
+
+def map_pixels(
+    scene: Scene,
+    *,
+    width: int = DEFAULTS["png"]["width"],
+    height: int = DEFAULTS["png"]["height"],
+    dpi: int = DEFAULTS["png"]["dpi"],
+    min_caption_lines: int = 0,
+) -> np.ndarray:
+    """Return :func:`to_png`'s picture as RGBA pixels (``height`` × ``width`` × 4, ``uint8``).
+
+    An animation stamps and encodes these itself, without a PNG between.
+    """
     check_options("png", width=width, height=height, dpi=dpi)
     png = PngPage(scene, width, height, dpi)
 
@@ -448,12 +474,4 @@ def to_png(
         full = np.full((height, width, 4), 255, dtype=np.uint8)
         full[: pixels.shape[0], : pixels.shape[1]] = pixels
         pixels = full
-    out = io.BytesIO()
-    imsave(
-        out,
-        pixels,
-        format="png",
-        dpi=dpi,
-        metadata={"Title": scene.scenario.title, "Software": "flankmap"},
-    )
-    return out.getvalue()
+    return pixels

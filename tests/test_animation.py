@@ -123,8 +123,6 @@ def test_span_options_need_the_gif_format(tmp_path, run_cli):
 
 def test_no_frame_shows_a_title_that_names_a_later_date(monkeypatch):
     """`latest` is titled with its facts' date; a 2017 frame must not carry that title."""
-    import io
-
     import render.animation
     from layers.scenario.scenarios import get_scenario
     from layers.scenario.scene import build_scene
@@ -132,13 +130,11 @@ def test_no_frame_shows_a_title_that_names_a_later_date(monkeypatch):
 
     drawn = []
 
-    def fake_png(scene, **_options):
+    def fake_pixels(scene, **_options):
         drawn.append((scene.as_of, scene.scenario.title))
-        out = io.BytesIO()
-        Image.new("RGB", (1200, 900), "white").save(out, format="PNG")
-        return out.getvalue()
+        return np.full((900, 1200, 4), 255, dtype=np.uint8)
 
-    monkeypatch.setattr(render.animation, "to_png", fake_png)
+    monkeypatch.setattr(render.animation, "map_pixels", fake_pixels)
     monkeypatch.setattr(render.animation, "caption_lines", lambda *_a, **_k: 1)
     latest = get_scenario("latest")
     assert "2026" in latest.title or latest.as_of.year > 2017
