@@ -140,9 +140,14 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     events = timeline()
     events = events[[period_start(d) <= day for d in events["in_effect_from"]]]
     names = country_names()
+    points = host_points()
+    figures = load_table("battlegroup_strengths")
+    figures_of = dict(tuple(figures.groupby("bg_id", sort=False)))
     rows = []
     for bg_id, group in events.groupby("bg_id", sort=False):
-        rows.append(_row(static.loc[bg_id], bg_id, group.reset_index(drop=True), day, names))
+        own = figures_of.get(bg_id, figures.iloc[:0])  # each group's figures, looked up once
+        events_of = group.reset_index(drop=True)
+        rows.append(_row(static.loc[bg_id], bg_id, events_of, day, names, points, own))
     if not rows:
         return gpd.GeoDataFrame(
             pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[:-1]}),
@@ -156,7 +161,13 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
 
 
 def _row(
-    fact: pd.Series, bg_id: str, events: pd.DataFrame, day: dt.date, names: dict[str, str]
+    fact: pd.Series,
+    bg_id: str,
+    events: pd.DataFrame,
+    day: dt.date,
+    names: dict[str, str],
+    points: dict[str, Point],
+    figures: pd.DataFrame,
 ) -> dict[str, object]:
     last = events.iloc[-1]
     state = (last["status"], last["framework_iso3"])
@@ -168,7 +179,7 @@ def _row(
         first -= 1
     setter = events.iloc[first]
 
-    strength = strength_on(bg_id, day)
+    strength = strength_on(bg_id, day, table=figures)
     figure = pd.NA if strength is None else strength.troops
 
     if pd.notna(fact["base_lat"]):
@@ -176,7 +187,7 @@ def _row(
         point = Point(fact["base_lon"], fact["base_lat"])
     else:
         location, coord_source = "host_point", HOST_POINT_SOURCE
-        point = host_points()[fact["host_iso3"]]
+        point = points[fact["host_iso3"]]
 
     urls = [fact["source_url"], *events["source_url"]]
     if strength is not None:
@@ -196,7 +207,7 @@ def _row(
         "troops_scope": "" if strength is None else strength.scope,
         "troops_formation": "" if strength is None else strength.formation,
         "troops_source": "" if strength is None else strength.source_url,
-        "also_in_host": other_formations_on(bg_id, day),
+        "also_in_host": other_formations_on(bg_id, day, table=figures),
         "base_name": fact["base_name"],
         "location": location,
         "coord_source": coord_source,

@@ -84,11 +84,14 @@ def strength_on(
     bg_id: str,
     as_of: str | dt.date | None = None,
     formations: tuple[str, ...] = ("battle_group", "brigade"),
+    *,
+    table: pd.DataFrame | None = None,
 ) -> Strength | None:
     """Return the latest figure of ``bg_id`` in effect on ``as_of`` among ``formations``.
 
     ``None`` when no figure is in effect yet. Same-day figures rank by source tier, then
-    present before planned.
+    present before planned. ``table``: the figures table (or its rows of ``bg_id``), when the
+    caller has it loaded already.
 
     Examples
     --------
@@ -100,7 +103,7 @@ def strength_on(
     400
     """
     day = parse_as_of(as_of).isoformat()
-    table = load_table("battlegroup_strengths")
+    table = load_table("battlegroup_strengths") if table is None else table
     rows = table[
         (table["bg_id"] == bg_id)
         & table["formation"].isin(formations)
@@ -120,11 +123,14 @@ def strength_on(
     return _strength(rows.iloc[best])
 
 
-def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
+def other_formations_on(
+    bg_id: str, as_of: str | dt.date | None = None, *, table: pd.DataFrame | None = None
+) -> str:
     """Describe other formations in the battle group's host on ``as_of`` (or ``""``).
 
     The latest present and the latest planned figure are given apart, never added; the
-    formation is named as the data name it (``formation_name``).
+    formation is named as the data name it (``formation_name``). ``table`` as for
+    :func:`strength_on`.
 
     Examples
     --------
@@ -134,9 +140,9 @@ def other_formations_on(bg_id: str, as_of: str | dt.date | None = None) -> str:
     ''
     """  # noqa: E501
     parts, names = [], []
+    day = parse_as_of(as_of).isoformat()
+    table = load_table("battlegroup_strengths") if table is None else table
     for scope in ("present", "planned"):
-        day = parse_as_of(as_of).isoformat()
-        table = load_table("battlegroup_strengths")
         rows = table[
             (table["bg_id"] == bg_id)
             & (table["formation"] == "other_formation")
