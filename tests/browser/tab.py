@@ -4,8 +4,10 @@ what a person would see, doing what a person does, and counting the bytes it mov
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -28,6 +30,8 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT_MS = 30_000
 #: How often a wait looks at the page again: often enough, and cheap next to every frame.
 POLL_MS = 100
+#: How long :meth:`Tab.settle_after` waits for the run an action asks for to show.
+RUN_START_MS = 5_000
 
 #: An SVG path that is a battle-group marker: its outline colour and width come from the style
 #: table, which tells them apart from reinforcements, build-up points (white outline) and
@@ -134,6 +138,18 @@ class Tab:
             " && s.whole",
             "the end of the script run",
         )
+
+    def settle_after(self, action: Callable[[], object]) -> None:
+        """Do ``action``, wait for the script run it starts, then :meth:`settle`.
+
+        :meth:`settle` alone can pass before a run the action asked for has begun, and the next
+        step then meets a page about to change (a stale button, an uploader re-rendered).
+        """
+        self.page.evaluate(_WATCH_RUNS_JS)
+        action()
+        with contextlib.suppress(PlaywrightTimeoutError):  # too short to be seen: settle decides
+            self.page.wait_for_function("() => window.__fmRunSeen", timeout=RUN_START_MS)
+        self.settle()
 
     def expect_metric(self, label: str, value: str) -> None:
         """Wait until exactly one metric is labelled ``label`` and it shows ``value``."""
@@ -289,6 +305,18 @@ def _message_kind(raw: bytes) -> str:
         return "element:" + (message.delta.new_element.WhichOneof("type") or "")
     return kind
 
+
+#: Notes (in ``window.__fmRunSeen``) the next time the page shows a script run going on.
+_WATCH_RUNS_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__fmRunSeen = false;
+    new MutationObserver((_, observer) => {
+        if (app.getAttribute("data-test-script-state") === "running") {
+            window.__fmRunSeen = true;
+            observer.disconnect();
+        }
+    }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
 
 _SNAPSHOT_JS = """([frameSelector, markers]) => {
     const frames = [...document.querySelectorAll(frameSelector)];

@@ -34,8 +34,8 @@ def download_export(tab, label: str, suffix: str, tmp_path: Path) -> Path:
     the page for a moment after the choice, and clicking it would save the wrong file.
     """
     tab.settle()
-    tab.choose("Export format", label)
-    tab.settle()
+    if tab.page.get_by_role("combobox", name="Export format").input_value() != label:
+        tab.settle_after(lambda: tab.choose("Export format", label))
     tab.sidebar.get_by_role("button", name="Prepare download").click()
     button = tab.sidebar.get_by_role("button", name=f"Download {FILE_NAME}{suffix}", exact=True)
     expect(button).to_be_visible(timeout=120_000)
