@@ -386,39 +386,8 @@ def test_broken_member_table_breaks_the_layers(facts_copy):
         members("2022-02-23")
 
 
-def test_build_stops_when_an_event_loses_its_evidence(tmp_path):
-    source = REPO.parent / "shared" / "facts"
-    if not (source / "battlegroups.csv").exists():
-        pytest.skip("compiled fact tables not next to this checkout")
-    copy = tmp_path / "facts"
-    shutil.copytree(source, copy)
-    shutil.copytree(REPO.parent / "shared" / "seeds", tmp_path / "seeds")
-    claims = copy / "claims_checked.md"
-    claims.write_text(
-        claims.read_text(encoding="utf-8").replace("Tuesday 2022-03-15", "2022-03"),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "build_facts.py"),
-            "--source",
-            str(copy),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1
-    assert "bg_svk 2022-03-15 established" in result.stderr
-    assert "claims_checked.md" in result.stderr
-
-
 def _build_from_edited_copy(tmp_path, name, edit):
-    """Run the build on a copy of the compiled tables with ``edit`` applied to table ``name``."""
+    """Run the build on a copy of the compiled tables with ``edit`` applied to file ``name``."""
     source = REPO.parent / "shared" / "facts"
     if not (source / "battlegroups.csv").exists():
         pytest.skip("compiled fact tables not next to this checkout")
@@ -430,6 +399,18 @@ def _build_from_edited_copy(tmp_path, name, edit):
     command = [sys.executable, str(REPO / "scripts" / "build_facts.py"), "--source", str(copy)]
     command += ["--out", str(tmp_path / "out")]
     return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_build_stops_when_an_event_loses_its_evidence(tmp_path):
+    result = _build_from_edited_copy(
+        tmp_path,
+        "claims_checked.md",
+        lambda text: text.replace("Tuesday 2022-03-15", "2022-03"),
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "bg_svk 2022-03-15 established" in result.stderr
+    assert "claims_checked.md" in result.stderr
 
 
 def test_build_stops_when_a_dropped_copy_is_no_longer_covered(tmp_path):
