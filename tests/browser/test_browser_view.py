@@ -73,11 +73,7 @@ def test_a_first_visit_gets_the_map_first_and_it_stays_put(open_app):
         ),
     )
     tab.page.reload()  # a new session: the first visit, watched from its start
-    tab.page.wait_for_function(
-        "f => { const d = document.querySelector(f)?.contentDocument;"
-        " return d && d.querySelectorAll('path.leaflet-interactive').length > 50; }",
-        arg=MAP_FRAME,
-    )
+    tab.wait_drawn(whole=False)  # the map's shapes, whatever else is there yet
     top = tab.page.locator(MAP_FRAME).bounding_box()["y"]
     tab.wait_drawn()  # and the page around it: picker, figures, sidebar
     assert reports, "the map's frame never reported its shapes drawn"
@@ -118,7 +114,7 @@ def test_switching_scenario_keeps_pan_and_zoom(tab, target, battlegroups):
     tab.map.locator("a.leaflet-control-zoom-in").click()
     tab.map_frame().wait_for_function(f"() => window.map.getZoom() === {start['zoom'] + 1}")
     tab.view_state()  # the zoom animation is over
-    box = tab.page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    box = tab.page.locator(MAP_FRAME).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     tab.page.mouse.move(x, y)
     tab.page.mouse.down()
