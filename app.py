@@ -66,7 +66,7 @@ choices = [*presets, CUSTOM]  # a stable list: the last entry is the user's own 
 alone = state.map_alone()
 
 # The map first: the title, one row with the picker, the kind and play, a metric strip, the map.
-st.html(page_css())
+st.html(page_css(key("head")))
 head = st.container(key=key("head"))  # its height is kept (render/page.py) as it fills
 if alone:
     scenario_id = st.session_state[key("scenario")]

@@ -41,13 +41,17 @@ PAGE_CSS = """
     white-space: nowrap;
 }
 @media (max-width: 640px) { .fm-date { font-size: 1.4rem; } }
-/* The title row and the figures above the map (``head`` in app.py) keep their height while a
-   first visit's map draws alone and while they arrive, so the map does not move. */
-.st-key-fm_head { min-height: 176px; }
-@media (max-width: 1100px) { .st-key-fm_head { min-height: 292px; } }
-@media (max-width: 640px) { .st-key-fm_head { min-height: 348px; } }
 .fm-head-placeholder { color: #5c5c5c; padding-top: 0.25rem; }
 .fm-head-title { font-size: 1.75rem; font-weight: 600; line-height: 1.2; color: #31333f; }
+"""
+
+#: The title row and the figures above the map keep their height while a first visit's map
+#: draws alone and while they arrive, so the map does not move. ``HEAD`` is the class Streamlit
+#: gives their keyed container (``page_css``).
+HEAD_CSS = """
+.HEAD { min-height: 176px; }
+@media (max-width: 1100px) { .HEAD { min-height: 292px; } }
+@media (max-width: 640px) { .HEAD { min-height: 348px; } }
 """
 
 #: Names the map's frame (the one iframe of the column this element sits in) for screen
@@ -135,6 +139,10 @@ def head_placeholder_html(title: str) -> str:
     )
 
 
-def page_css() -> str:
-    """Return the page stylesheet as a ``<style>`` element (no data in it)."""
-    return f"<style>{PAGE_CSS}</style>"
+def page_css(head_key: str) -> str:
+    """Return the page stylesheet as a ``<style>`` element (no data in it).
+
+    ``head_key`` is the key of the container that holds the title row and the figures.
+    """
+    head = HEAD_CSS.replace("HEAD", f"st-key-{head_key}")
+    return f"<style>{PAGE_CSS}{head}</style>"
