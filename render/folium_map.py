@@ -403,12 +403,16 @@ class _LiveGroup(folium.FeatureGroup, _RenderOnce):
         super().__init__(name=name, show=False)
 
 
+#: The map component's value once :func:`drawn_signal`'s frame has drawn its shapes.
+DRAWN = {"drawn": True}
+
+
 class _DrawnSignal(_RenderOnce):
     """Tells the page, once its shapes are on screen, that the map is drawn.
 
-    The frame sets the map component's value to ``{"drawn": true}`` (``DRAWN``), which reruns
-    the page; ``app.py`` sends a first visit the map alone and the rest after that signal, so
-    nothing else competes with the map for the browser's main thread.
+    The frame sets the map component's value to ``DRAWN``, which reruns the page; ``app.py``
+    sends a first visit the map alone and the rest after that signal, so nothing else competes
+    with the map for the browser's main thread.
     """
 
     _template = Template(
@@ -416,7 +420,7 @@ class _DrawnSignal(_RenderOnce):
         {% macro script(this, kwargs) %}
         (function() {
             function tell() {
-                if (window.Streamlit) { window.Streamlit.setComponentValue({drawn: true}); }
+                if (window.Streamlit) { window.Streamlit.setComponentValue({{ this.value }}); }
             }
             if (window.flankmapWhenDrawn) { window.flankmapWhenDrawn(tell); } else { tell(); }
         })();
@@ -424,9 +428,9 @@ class _DrawnSignal(_RenderOnce):
         """
     )
 
-
-#: The map component's value once :func:`drawn_signal`'s frame has drawn its shapes.
-DRAWN = {"drawn": True}
+    def __init__(self):
+        super().__init__()
+        self.value = _compact_json(DRAWN)
 
 
 def drawn_signal() -> folium.FeatureGroup:
