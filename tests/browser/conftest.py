@@ -8,9 +8,10 @@ loopback is recorded, and so is every JavaScript dialog. At the end of each test
 be empty: the app works offline and never runs a stranger's text.
 
 Every page comes from :func:`open_app`. Pages share one browser context per session, so the
-Streamlit frontend is fetched and compiled once, not once per test (watching, unlike
-intercepting requests, leaves Chromium's cache on); ``open_app(fresh=True)`` gives a context of
-its own, as a first visit or a second person has.
+Streamlit frontend is fetched once, not once per test (watching, unlike intercepting requests,
+leaves Chromium's cache on), and a page a test is done with serves the next one, its scripts
+compiled (``guard.shared_tab``); ``open_app(fresh=True)`` gives a context of its own, as a first
+visit or a second person has.
 """
 
 from __future__ import annotations

@@ -55,6 +55,8 @@ class Guard:
 
     def __init__(self, context: BrowserContext):
         self.tabs: dict[Page, Tab] = {}
+        #: Pages a test has given back, parked on ``about:blank`` for the next one.
+        self.idle: list[Page] = []
         self.stray: list[str] = []
         self.stray_reached: list[str] = []
         context.on("request", lambda request: self._note(request, "blocked", self.stray))
@@ -74,13 +76,22 @@ class Guard:
         tab = Tab(context, page)
         self.tabs[page] = tab
         self._watch_websockets(page)
-        page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
         return tab
 
     def _watch_websockets(self, page: Page) -> None:
+        """Watch ``page`` once, whichever test has it: websockets and dialogs go on its record."""
         if page not in self._watched:
             self._watched.add(page)
             page.on("websocket", lambda ws: self._record(page, ws.url, "blocked", self.stray))
+            page.on("dialog", lambda dialog: self._dialog(page, dialog))
+
+    def _dialog(self, page: Page, dialog) -> None:
+        tab = self.tabs.get(page)
+        if tab:
+            tab.dialogs.append(dialog.message)
+        else:
+            self.stray.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
 
     def _note(self, event, kind: str, stray: list[str]) -> None:
         request = getattr(event, "request", event)
@@ -113,21 +124,30 @@ def new_tab(browser: Browser, viewport: tuple[int, int] = (1400, 1000)) -> Tab:
 
 
 def shared_tab(context: BrowserContext, viewport: tuple[int, int] = (1400, 1000)) -> Tab:
-    """A new page in the shared ``context``, guarded like :func:`new_tab`."""
-    page = context.new_page()
+    """A page in the shared ``context``, guarded like :func:`new_tab`: one a test gave back, if
+    any (its renderer has the app's scripts compiled: a load costs less than half the CPU of a
+    new page's), else a new one. It shows ``about:blank`` until the test navigates."""
+    guard = Guard.of(context)
+    page = guard.idle.pop() if guard.idle else context.new_page()
     width, height = viewport
     page.set_viewport_size({"width": width, "height": height})
-    return Guard.of(context).tab(context, page)
+    return guard.tab(context, page)
 
 
 def close_and_check(tabs: list[Tab], shared: BrowserContext | None = None) -> None:
-    """Close the tabs (their contexts, unless shared); fail if any asked beyond loopback."""
+    """Give the shared tabs' pages back (close the others' contexts); fail if any asked beyond
+    loopback.
+
+    A page given back drops what the test hung on it (:meth:`Tab.release`) and leaves the app
+    for ``about:blank``, which ends its Streamlit session; the next test's visit is a new one.
+    """
     for tab in tabs:
-        if tab.context is shared:
-            if not tab.page.is_closed():
-                tab.page.close()
-        else:
+        tab.release()
+        if tab.context is not shared:
             tab.context.close()
+        elif not tab.page.is_closed():
+            tab.page.goto("about:blank")
+            Guard.of(shared).idle.append(tab.page)
     for tab in tabs:
         assert not tab.reached, f"requests beyond loopback were answered: {tab.reached}"
         assert not tab.blocked, f"requests beyond loopback were made: {tab.blocked}"

@@ -54,6 +54,8 @@ class Tab:
     dialogs: list[str] = field(default_factory=list)
     #: Requests beyond loopback that were answered: the browser's refusal failed.
     reached: list[str] = field(default_factory=list)
+    #: What undoes the listeners and CDP sessions a test hung on the page (:meth:`release`).
+    _undo: list[Callable[[], object]] = field(default_factory=list)
 
     # -- where things are
 
@@ -192,7 +194,20 @@ class Tab:
 
     def count_bytes(self, tap=None) -> ByteCounter:
         """Start counting what the page moves (on the wire, if it was opened through ``tap``)."""
-        return ByteCounter(self.context.new_cdp_session(self.page), tap)
+        cdp = self.context.new_cdp_session(self.page)
+        self._undo.append(cdp.detach)
+        return ByteCounter(cdp, tap)
+
+    def on(self, event: str, handler: Callable) -> None:
+        """Listen to the page's ``event`` for this test only (the page may serve the next)."""
+        self.page.on(event, handler)
+        self._undo.append(lambda: self.page.remove_listener(event, handler))
+
+    def release(self) -> None:
+        """Drop what this test hung on the page: its listeners and CDP sessions."""
+        while self._undo:
+            with contextlib.suppress(Exception):  # a closed page has nothing left to drop
+                self._undo.pop()()
 
     def view_state(self) -> dict:
         """Zoom and centre of the map as Leaflet has them, and the map pane's offset.

@@ -65,7 +65,7 @@ def _reports_map_drawn(payload: bytes | str) -> bool:
 def test_a_first_visit_gets_the_map_first_and_it_stays_put(open_app):
     tab = open_app(wait=False)
     reports = []
-    tab.page.on(
+    tab.on(
         "websocket",
         lambda ws: ws.on(
             "framesent",
@@ -180,7 +180,7 @@ def test_web_tiles_are_refused_and_recorded(tab):
     """The guard itself: the one option that needs the internet is caught asking for it, and
     Chromium refuses the requests (none is answered)."""
     refused: list[str] = []
-    tab.page.on("requestfailed", lambda request: refused.append(request.url))
+    tab.on("requestfailed", lambda request: refused.append(request.url))
     tab.sidebar.get_by_text("OpenStreetMap tiles (needs internet)").click()
     tab.settle()
     for _ in range(100):  # the tile requests follow the map's first draw
