@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import geopandas as gpd
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
@@ -343,6 +344,10 @@ def _summary(png: PngPage, left: float, top: float) -> None:
     )
 
 
+#: Glyphs as the font draws them, not snapped to the pixel grid: at 150 dpi they read as well,
+#: sit closer to their printed widths, and a map draws in about 30 % less time (half of it
+#: is text: the caption names every source's site).
+TEXT_RC = {"text.hinting": "no_hinting"}
 _CAPTION_PX = 12.5
 #: Width of the legend panel right of the map, in reference pixels.
 PANEL_PX = 390
@@ -411,7 +416,13 @@ def map_pixels(
     An animation stamps and encodes these itself, without a PNG between.
     """
     check_options("png", width=width, height=height, dpi=dpi)
-    png = PngPage(scene, width, height, dpi)
+    with mpl.rc_context(TEXT_RC):
+        return _draw_page(PngPage(scene, width, height, dpi), min_caption_lines)
+
+
+def _draw_page(png: PngPage, min_caption_lines: int) -> np.ndarray:
+    """Draw the whole page on ``png``'s figure; return its pixels."""
+    scene, width, height = png.scene, png.width, png.height
 
     head = _header(png)
     caption_px = _CAPTION_PX
