@@ -20,7 +20,7 @@ def shows(tab, title: str, battlegroups: int, scenario_id: str, url_query) -> No
 
 
 def test_two_sessions_do_not_share_state(open_app, url_query):
-    alice = open_app("scenario=efp-2017", fresh=True)  # two people: two browsers
+    alice = open_app("scenario=efp-2017")  # two people: two browser contexts
     bob = open_app("scenario=proposal-2022", fresh=True)
     shows(alice, EFP, 4, "efp-2017", url_query)
     shows(bob, PROPOSAL, 8, "proposal-2022", url_query)
