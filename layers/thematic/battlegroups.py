@@ -22,7 +22,7 @@ from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
 from layers.facts.schema import ISO_SEP, join_urls
 from layers.facts.tables import load_table
-from layers.thematic.strengths import other_formations_on, strength_on
+from layers.thematic.strengths import Figures, figure_rows, other_formations_on, strength_on
 
 COLUMNS = [
     "id",
@@ -141,11 +141,12 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     events = events[[period_start(d) <= day for d in events["in_effect_from"]]]
     names = country_names()
     points = host_points()
-    figures = load_table("battlegroup_strengths")
-    figures_of = dict(tuple(figures.groupby("bg_id", sort=False)))
+    figures_of: dict[str, list] = {}  # each group's figures, looked up once
+    for figure in figure_rows():
+        figures_of.setdefault(figure["bg_id"], []).append(figure)
     rows = []
     for bg_id, group in events.groupby("bg_id", sort=False):
-        own = figures_of.get(bg_id, figures.iloc[:0])  # each group's figures, looked up once
+        own = figures_of.get(bg_id, [])
         events_of = group.reset_index(drop=True)
         rows.append(_row(static.loc[bg_id], bg_id, events_of, day, names, points, own))
     if not rows:
@@ -167,7 +168,7 @@ def _row(
     day: dt.date,
     names: dict[str, str],
     points: dict[str, Point],
-    figures: pd.DataFrame,
+    figures: Figures,
 ) -> dict[str, object]:
     last = events.iloc[-1]
     state = (last["status"], last["framework_iso3"])

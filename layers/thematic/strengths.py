@@ -18,7 +18,9 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -80,18 +82,32 @@ def strengths(bg_id: str | None = None) -> pd.DataFrame:
     return table.drop(columns="_order").reset_index(drop=True)
 
 
+#: The figures as :func:`strength_on` takes them: the table, or its rows as dicts.
+Figures = pd.DataFrame | Sequence[Mapping[str, Any]]
+
+
+def figure_rows(table: Figures | None = None) -> list[Mapping[str, Any]]:
+    """Return the figures (``table``, or the shipped table) as a list of rows.
+
+    A caller that asks about several groups or dates converts once and passes the rows: a few
+    dozen rows are filtered faster as dicts than as a frame.
+    """
+    table = load_table("battlegroup_strengths") if table is None else table
+    return table.to_dict("records") if isinstance(table, pd.DataFrame) else list(table)
+
+
 def strength_on(
     bg_id: str,
     as_of: str | dt.date | None = None,
     formations: tuple[str, ...] = ("battle_group", "brigade"),
     *,
-    table: pd.DataFrame | None = None,
+    table: Figures | None = None,
 ) -> Strength | None:
     """Return the latest figure of ``bg_id`` in effect on ``as_of`` among ``formations``.
 
     ``None`` when no figure is in effect yet. Same-day figures rank by source tier, then
-    present before planned. ``table``: the figures table (or its rows of ``bg_id``), when the
-    caller has it loaded already.
+    present before planned. ``table``: the figures (or those of ``bg_id``), as a table or as
+    :func:`figure_rows`, when the caller has them loaded already.
 
     Examples
     --------
@@ -103,28 +119,27 @@ def strength_on(
     400
     """
     day = parse_as_of(as_of).isoformat()
-    table = load_table("battlegroup_strengths") if table is None else table
-    rows = table[
-        (table["bg_id"] == bg_id)
-        & table["formation"].isin(formations)
-        & (table["in_effect_from"] <= day)
+    rows = [
+        row
+        for row in figure_rows(table)
+        if row["bg_id"] == bg_id and row["formation"] in formations and row["in_effect_from"] <= day
     ]
-    if rows.empty:
+    if not rows:
         return None
     best = min(
         range(len(rows)),
         key=lambda i: (
-            _negated(rows["in_effect_from"].iloc[i]),
-            min(tier_rank(u) for u in split_urls(rows["source_url"].iloc[i])),
-            rows["scope"].iloc[i] != "present",
+            _negated(rows[i]["in_effect_from"]),
+            min(tier_rank(u) for u in split_urls(rows[i]["source_url"])),
+            rows[i]["scope"] != "present",
             i,
         ),
     )
-    return _strength(rows.iloc[best])
+    return _strength(rows[best])
 
 
 def other_formations_on(
-    bg_id: str, as_of: str | dt.date | None = None, *, table: pd.DataFrame | None = None
+    bg_id: str, as_of: str | dt.date | None = None, *, table: Figures | None = None
 ) -> str:
     """Describe other formations in the battle group's host on ``as_of`` (or ``""``).
 
@@ -141,16 +156,18 @@ def other_formations_on(
     """  # noqa: E501
     parts, names = [], []
     day = parse_as_of(as_of).isoformat()
-    table = load_table("battlegroup_strengths") if table is None else table
+    others = [
+        row
+        for row in figure_rows(table)
+        if row["bg_id"] == bg_id
+        and row["formation"] == "other_formation"
+        and row["in_effect_from"] <= day
+    ]
     for scope in ("present", "planned"):
-        rows = table[
-            (table["bg_id"] == bg_id)
-            & (table["formation"] == "other_formation")
-            & (table["scope"] == scope)
-            & (table["in_effect_from"] <= day)
-        ]
-        if len(rows):
-            row = rows.sort_values("in_effect_from", kind="stable").iloc[-1]
+        rows = [row for row in others if row["scope"] == scope]
+        if rows:
+            # the latest in effect; of the same day, the last in the table (a stable sort's)
+            row = max(reversed(rows), key=lambda r: r["in_effect_from"])
             # a planned size is dated by its report: its target year may lie after the view
             when = row["as_of"] if scope == "present" else f"reported {row['in_effect_from']}"
             parts.append(f"about {int(row['troops']):,} {SCOPE_TEXT[scope]} ({when})")
@@ -194,7 +211,7 @@ def _negated(day: str) -> tuple[int, ...]:
     return tuple(-int(p) for p in day.split("-"))
 
 
-def _strength(row: pd.Series) -> Strength:
+def _strength(row: Mapping[str, Any]) -> Strength:
     return Strength(
         bg_id=row["bg_id"],
         troops=int(row["troops"]),
