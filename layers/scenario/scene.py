@@ -132,36 +132,39 @@ def _ranked(frame: pd.DataFrame, column: str = "source_url") -> pd.DataFrame:
 def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     layers = set(layers)
     countries = load_countries("display")
-    members = load_table("members").set_index("iso3")
+    members = load_table("members")
+    member_rows = dict(zip(members["iso3"], members.to_dict("records"), strict=True))
     in_alliance = member_codes(as_of)
-    roles = border_states("display").drop_duplicates("iso3").set_index("iso3")
+    roles = border_states("display").drop_duplicates("iso3")
+    role_rows = dict(zip(roles["iso3"], roles.to_dict("records"), strict=True))
+    texts = {
+        "russia": "Russia",
+        "belarus": "Belarus, Russia's ally",
+        "partner": "NATO partner, not a member",
+    }
 
-    def describe(row: pd.Series) -> tuple[str, str, str, str]:
-        sovereign = row["sovereign_iso3"] or row["iso3"]
+    def describe(iso3: str, sovereign: str) -> tuple[str, str, str, str]:
+        sovereign = sovereign or iso3
         if "members" in layers and sovereign in in_alliance:
-            since = members.loc[sovereign, "accession_date"]
-            via = "" if sovereign == row["iso3"] else f" (territory of {sovereign})"
-            source = rank_sources(members.loc[sovereign, "source_url"])
-            return "member", f"NATO member since {since}{via}", "", source
-        if "border_states" in layers and row["iso3"] in roles.index:
-            role_row = roles.loc[row["iso3"]]
-            category = {"russia": "russia", "belarus_ally": "belarus"}.get(
-                role_row["role"], "partner"
-            )
-            text = {
-                "russia": "Russia",
-                "belarus": "Belarus, Russia's ally",
-                "partner": "NATO partner, not a member",
-            }[category]
-            note, source = note_on(row["iso3"], as_of)
-            source = rank_sources(source or role_row["source_url"])
-            return category, f"Border state: {text}", note, source
+            member = member_rows[sovereign]
+            via = "" if sovereign == iso3 else f" (territory of {sovereign})"
+            source = rank_sources(member["source_url"])
+            return "member", f"NATO member since {member['accession_date']}{via}", "", source
+        if "border_states" in layers and iso3 in role_rows:
+            role = role_rows[iso3]
+            category = {"russia": "russia", "belarus_ally": "belarus"}.get(role["role"], "partner")
+            note, source = note_on(iso3, as_of)
+            source = rank_sources(source or role["source_url"])
+            return category, f"Border state: {texts[category]}", note, source
         return "other", "", "", BOUNDARIES_SOURCE
 
-    described = countries.apply(describe, axis=1, result_type="expand")
+    described = [
+        describe(iso3, sovereign)
+        for iso3, sovereign in zip(countries["iso3"], countries["sovereign_iso3"], strict=True)
+    ]
     out = countries[["iso3", "name", "geometry"]].copy()
     for i, column in enumerate(("category", "status", "note", "source")):
-        out[column] = described[i]
+        out[column] = [row[i] for row in described]
     return out[_COUNTRY_COLUMNS]
 
 
