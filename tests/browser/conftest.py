@@ -31,7 +31,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 # What the tests and scripts/ import from here: the page and the guard live in their modules.
-from .guard import Guard, _guard, close_and_check, is_loopback, new_tab, shared_tab
+from .guard import (
+    CONTEXT_OPTIONS,
+    Guard,
+    _guard,
+    close_and_check,
+    is_loopback,
+    new_tab,
+    shared_tab,
+)
 from .tab import MAP_FRAME, ByteCounter, Tab
 
 __all__ = ["MAP_FRAME", "ByteCounter", "Guard", "Tab", "_guard", "is_loopback"]
@@ -198,7 +206,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def shared_context(browser: Browser) -> Iterator[BrowserContext]:
     """The browser context the session's ordinary pages share (one cache, one set of cookies)."""
-    context = browser.new_context()
+    context = browser.new_context(**CONTEXT_OPTIONS)
     Guard.of(context)
     yield context
     context.close()

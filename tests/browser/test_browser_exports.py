@@ -14,6 +14,7 @@ import yaml
 from playwright.sync_api import expect
 
 from .conftest import check_tab
+from .guard import CONTEXT_OPTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +113,7 @@ def test_scenario_yaml_download_parses(tab, tmp_path):
 
 def test_exported_html_draws_offline_from_disk(html_download, browser):
     path = html_download
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **CONTEXT_OPTIONS)
     requested: list[str] = []
     dialogs: list[str] = []
 
