@@ -65,7 +65,7 @@ class Guard:
         self.stray_reached: list[str] = []
         context.on("request", lambda request: self._note(request, "blocked", self.stray))
         context.on("response", lambda answer: self._note(answer, "reached", self.stray_reached))
-        context.on("page", self._watch_websockets)
+        context.on("page", self._watch)
         self._watched: set[Page] = set()
 
     @classmethod
@@ -79,10 +79,10 @@ class Guard:
         """A :class:`Tab` for ``page`` whose record this guard keeps, dialogs included."""
         tab = Tab(context, page)
         self.tabs[page] = tab
-        self._watch_websockets(page)
+        self._watch(page)
         return tab
 
-    def _watch_websockets(self, page: Page) -> None:
+    def _watch(self, page: Page) -> None:
         """Watch ``page`` once, whichever test has it: websockets and dialogs go on its record."""
         if page not in self._watched:
             self._watched.add(page)
