@@ -25,10 +25,11 @@ from facts_contributor_sources import replaced_rows as contributor_replaced
 from facts_editorial import contributor_rows, other_allies_rows, statement_rows
 from facts_events import check_evidence, events_log, load_events, replay, troop_events
 from facts_io import BuildError, by_id, check_date, read_csv, shipped, write_csv
-from facts_upgrades import domain, improve, read_upgrades, replaced_rows, swap_urls
+from facts_upgrades import improve, read_upgrades, replaced_rows, swap_urls
 
 from geo.boundaries import KALININGRAD
 from layers.facts.schema import TABLES, split_urls
+from layers.facts.sources import domain
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO.parent / "shared" / "facts"

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from layers.facts.schema import URL_SEP, split_urls
+from layers.facts.sources import domain
 
 RULES_FILE = Path(__file__).resolve().parent / "facts_src" / "source_upgrades.yaml"
 NONE_FOUND = "(none found)"
@@ -48,15 +49,6 @@ class Upgrades:
 
 def _urls(value: str) -> list[str]:
     return [u for u in split_urls(value) if u.startswith("http")]
-
-
-def domain(url: str) -> str:
-    """Return the host of ``url`` without ``www.``/``m.`` and port."""
-    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-    for prefix in ("www.", "m."):
-        if host.startswith(prefix):
-            host = host[len(prefix) :]
-    return host
 
 
 def read_upgrades(source: Path, rules_file: Path = RULES_FILE) -> Upgrades:

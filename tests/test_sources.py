@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from layers.facts.schema import TABLES, split_urls
-from layers.facts.sources import COPY_MARK, TIERS, rank_sources, source_tier
+from layers.facts.sources import COPY_MARK, TIERS, domain, rank_sources, source_tier
 from layers.facts.tables import load_table
 from layers.scenario.scenarios import get_scenario
 from layers.scenario.scene import build_scene
@@ -17,13 +17,6 @@ from render.export import export_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 URL = re.compile(r"https?://[^\s|\"',)<>]+")
-
-
-def _domain(url):
-    host = url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].lower()
-    for prefix in ("www.", "m."):
-        host = host.removeprefix(prefix)
-    return host
 
 
 def _replaced():
@@ -52,7 +45,7 @@ def test_the_replaced_sites_include_the_copies_the_issue_names():
 @pytest.mark.parametrize("path", _shipped_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_shipped_row_cites_a_replaced_site(path):
     text = path.read_text(encoding="utf-8")
-    cited = {_domain(u) for u in URL.findall(text)}
+    cited = {domain(u) for u in URL.findall(text)}
     bad = cited & _replaced()
     assert not bad, f"{path.name} cites {sorted(bad)}"
 
@@ -83,7 +76,7 @@ def test_rosters_once_from_copies_now_cite_a_broadcaster_or_nato():
 def test_exports_cite_no_replaced_site(scenario_id, fmt):
     scene = build_scene(get_scenario(scenario_id))
     text = export_bytes(scene, fmt).decode("utf-8")
-    cited = {_domain(u) for u in URL.findall(text)}
+    cited = {domain(u) for u in URL.findall(text)}
     assert cited, "the export names its sources"
     assert not cited & _replaced(), sorted(cited & _replaced())
 
@@ -166,7 +159,7 @@ def test_readme_carries_the_same_conflicts_as_the_app():
 
 def test_method_links_cite_no_replaced_site():
     text = (REPO / "data" / "method.md").read_text(encoding="utf-8")
-    cited = {_domain(u) for u in URL.findall(text)}
+    cited = {domain(u) for u in URL.findall(text)}
     assert not cited & _replaced()
 
 
