@@ -80,10 +80,10 @@ def switch_times() -> tuple[float, float, float]:
     """
     from streamlit.testing.v1 import AppTest
 
-    from ui.state import key
+    from ui.state import PAGE_DRAWN, key
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state[key("page_drawn")] = True  # the whole page, as once the map is drawn
+    at.session_state[PAGE_DRAWN] = True  # the whole page, as once the map is drawn
     at.run()
     ids = list(load_presets())
     cold: list[float] = []

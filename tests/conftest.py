@@ -26,7 +26,7 @@ from layers.scenario.scene import build_scene
 from render.export_html import to_html
 from render.folium_map import layer_groups, scene_features
 from render.legend import legend_html
-from ui.state import KEY  # the app's widget-key namespace
+from ui.state import KEY, PAGE_DRAWN  # the widget-key namespace; the whole-page flag
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -146,7 +146,7 @@ def run_app(*, map_alone: bool = False, **params: str) -> AppTest:
     for name, value in params.items():
         at.query_params[name] = value
     if not map_alone:
-        at.session_state[f"{KEY}page_drawn"] = True
+        at.session_state[PAGE_DRAWN] = True
     at.run()
     no_traceback(at)
     return at

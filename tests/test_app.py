@@ -7,7 +7,7 @@ passes the right values between them and the widgets.
 
 import json
 
-from conftest import KEY, metric, no_traceback, open_section, run_app
+from conftest import KEY, PAGE_DRAWN, metric, no_traceback, open_section, run_app
 from conftest import page_html as legend
 
 from layers.scenario.scenarios import load_presets
@@ -35,7 +35,7 @@ def test_a_first_visit_gets_the_map_alone_then_the_whole_page():
     title = load_presets()["efp-2017"].title  # what the map shows, above it
     assert any(title in html.proto.body for html in at.get("html"))
     # its frame reports the map drawn (``drawn_signal``): the next run sends the whole page
-    at.session_state[f"{KEY}page_drawn"] = True
+    at.session_state[PAGE_DRAWN] = True
     at.run()
     no_traceback(at)
     assert at.selectbox(key=f"{KEY}scenario").value == "efp-2017"

@@ -25,6 +25,10 @@ def key(name: str) -> str:
     return f"{KEY}{name}"
 
 
+#: Set once the map's frame has reported its shapes drawn: every run then sends the whole page.
+PAGE_DRAWN = key("page_drawn")
+
+
 def lazy_expander(label: str, name: str):
     """Return an expander whose content runs and travels only while it is open (``.open``).
 
@@ -161,7 +165,7 @@ def map_alone() -> bool:
     drawn (``show_whole_page``) and the next run sends the whole page (README "Speed,
     measured"). The compare view and the user's own scenario come whole at once.
     """
-    if st.session_state.get(key("page_drawn")):
+    if st.session_state.get(PAGE_DRAWN):
         return False
     if st.session_state[key("compare")] or st.session_state[key("scenario")] == CUSTOM:
         show_whole_page()
@@ -171,7 +175,7 @@ def map_alone() -> bool:
 
 def show_whole_page() -> None:
     """From now on every run sends the whole page (the map's frame reported it drawn)."""
-    st.session_state[key("page_drawn")] = True
+    st.session_state[PAGE_DRAWN] = True
 
 
 def whole_page_later() -> None:
@@ -179,7 +183,7 @@ def whole_page_later() -> None:
 
     Runs as a fragment on a timer; its call within the page's own run does nothing.
     """
-    if st.session_state.get(key("page_run")) or st.session_state.get(key("page_drawn")):
+    if st.session_state.get(key("page_run")) or st.session_state.get(PAGE_DRAWN):
         return
     show_whole_page()
     st.rerun()
