@@ -2,10 +2,9 @@
 
 Each frame is the PNG export's picture (:func:`render.export_png.map_pixels`) of the scene on
 one date (projection, legend, scale bar, caption with the sources), with the date written large
-in the side panel. The
-frames share one palette, so Pillow stores each as the difference from the one before: a map
-that changes one marker costs a few kilobytes. The GIF's comment lists the frames' dates in
-order, for tools (and tests) that read it back.
+in the side panel. The frames share one palette, so Pillow stores each as the difference from
+the one before: a map that changes one marker costs a few kilobytes. The GIF's comment lists
+the frames' dates in order, for tools (and tests) that read it back.
 """
 
 from __future__ import annotations

@@ -62,6 +62,13 @@ STATUS_TEXT = {
 }
 
 _COUNTRY_COLUMNS = ["iso3", "name", "category", "status", "note", "source", "geometry"]
+#: A border state's map category by its role (``border_states``), and what its tooltip says.
+_ROLE_CATEGORY = {"russia": "russia", "belarus_ally": "belarus"}  # any other role: partner
+_BORDER_STATE_TEXT = {
+    "russia": "Russia",
+    "belarus": "Belarus, Russia's ally",
+    "partner": "NATO partner, not a member",
+}
 _BG_COLUMNS = [
     "id",
     "host_iso3",
@@ -137,11 +144,6 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     in_alliance = member_codes(as_of)
     roles = border_states("display").drop_duplicates("iso3")
     role_rows = dict(zip(roles["iso3"], roles.to_dict("records"), strict=True))
-    texts = {
-        "russia": "Russia",
-        "belarus": "Belarus, Russia's ally",
-        "partner": "NATO partner, not a member",
-    }
 
     def describe(iso3: str, sovereign: str) -> tuple[str, str, str, str]:
         sovereign = sovereign or iso3
@@ -152,10 +154,10 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
             return "member", f"NATO member since {member['accession_date']}{via}", "", source
         if "border_states" in layers and iso3 in role_rows:
             role = role_rows[iso3]
-            category = {"russia": "russia", "belarus_ally": "belarus"}.get(role["role"], "partner")
+            category = _ROLE_CATEGORY.get(role["role"], "partner")
             note, source = note_on(iso3, as_of)
             source = rank_sources(source or role["source_url"])
-            return category, f"Border state: {texts[category]}", note, source
+            return category, f"Border state: {_BORDER_STATE_TEXT[category]}", note, source
         return "other", "", "", BOUNDARIES_SOURCE
 
     described = [
