@@ -5,8 +5,10 @@ degrees or Web Mercator. They run shorter than published figures (the CIA World 
 Natural Earth's 1:10m lines cut the bends that rivers make.
 """
 
+import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -64,7 +66,7 @@ def border_pairs(countries: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     ----------
     countries : GeoDataFrame, optional
         Columns ``iso3`` and ``geometry``. By default the full-resolution boundaries, for which
-        the table is computed once and then copied.
+        the table is computed once per file content and then copied.
 
     Returns
     -------
@@ -80,7 +82,12 @@ def border_pairs(countries: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     ['a', 'b', 'km']
     """
     if countries is None:
-        return _default_pairs(str(data_path(FILENAME))).copy()
+        path = data_path(FILENAME)
+        try:
+            stat = path.stat()
+        except OSError:  # load_countries says what is wrong with the data folder
+            return _pairs(load_countries("full"))
+        return _default_pairs(_digest(str(path), stat.st_size, stat.st_mtime_ns)).copy()
     return _pairs(countries)
 
 
@@ -130,14 +137,25 @@ def frontier(
 
 
 def clear_cache() -> None:
-    """Forget the border table and the boundaries read so far."""
+    """Forget the border table and the boundaries read so far.
+
+    A changed boundary file needs none of this for its borders: the table is keyed by the file's
+    content, so the new lines are measured anew and a byte-identical copy is not measured again.
+    """
+    _digest.cache_clear()
     _default_pairs.cache_clear()
     boundaries.clear_cache()
 
 
+@lru_cache(maxsize=8)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    """Return the boundary file's content digest; read again only when its size or time changes."""
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
 @lru_cache(maxsize=2)
-def _default_pairs(path: str) -> pd.DataFrame:
-    """Return the pairs of the shipped full-resolution boundaries, keyed by their file."""
+def _default_pairs(digest: str) -> pd.DataFrame:
+    """Return the pairs of the full-resolution boundaries whose file has content ``digest``."""
     return _pairs(load_countries("full"))
 
 

@@ -16,7 +16,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo.boundaries
-import geo.measure
 import layers.facts.tables
 import layers.scenario.scenarios
 from cli.main import main
@@ -85,10 +84,13 @@ def scenario_doc(*entries: dict, **top: object) -> dict:
 
 
 def clear_caches() -> None:
-    """Forget every file read so far (facts, boundaries, measures, presets, the app's caches)."""
+    """Forget every file read so far (facts, boundaries, presets, the app's caches).
+
+    The border table stays: ``geo.measure`` keys it by the boundary file's content, so a copy of
+    ``data/`` reuses it and a broken or edited file is measured anew.
+    """
     layers.facts.tables.clear_cache()
     geo.boundaries.clear_cache()
-    geo.measure.clear_cache()
     layers.scenario.scenarios._load_presets.cache_clear()
     if "ui.cache" in sys.modules:  # only an app run has anything cached there
         sys.modules["ui.cache"].clear()

@@ -3,6 +3,7 @@
 import csv
 
 import geopandas as gpd
+import pyogrio
 import pytest
 from shapely import box
 
@@ -10,6 +11,7 @@ from geo.boundaries import load_countries, load_subunits
 from geo.errors import InputError
 from geo.measure import border_pairs, frontier, shared_border_km
 from geo.paths import data_path
+from tests.conftest import clear_caches
 
 #: Land borders the map is about; each must be found, written a < b.
 REQUIRED = [
@@ -127,6 +129,21 @@ def test_pairs_are_symmetric(full):
     assert shared_border_km(full["POL"], full["LTU"]) == pytest.approx(
         shared_border_km(full["LTU"], full["POL"])
     )
+
+
+def test_an_edited_boundary_file_is_measured_anew(data_copy):
+    """The table is kept by the file's content: a copy of ``data/`` reuses it, an edit does not."""
+    assert "EST" in set(border_pairs()["a"])
+    path = data_copy / "boundaries.gpkg"
+    layers = {name: gpd.read_file(path, layer=name) for name, _ in pyogrio.list_layers(path)}
+    layers["countries"] = layers["countries"][layers["countries"]["iso3"] != "EST"]
+    path.unlink()
+    for name, frame in layers.items():
+        frame.to_file(path, layer=name, driver="GPKG")
+    clear_caches()  # what a changed data folder needs; it leaves the border table be
+    pairs = border_pairs()
+    assert "EST" not in {*pairs["a"], *pairs["b"]}
+    assert "LVA" in set(pairs["a"])
 
 
 def test_pairs_are_copies():
