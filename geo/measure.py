@@ -123,16 +123,20 @@ def frontier(
     across = {check_iso3(code, known) for code in neighbours}
     inside = {code.strip().upper() for code in members if isinstance(code, str)} - across
     pairs = border_pairs()
-    rows = pd.concat(
-        [
-            pairs.rename(columns={"a": "member", "b": "neighbour"}),
-            pairs.rename(columns={"b": "member", "a": "neighbour"}),
-        ],
-        ignore_index=True,
+    # A hundred-odd pairs, asked about on every view: plain tuples, not a frame's concat and sort.
+    rows = sorted(
+        (member, neighbour, km)
+        for a, b, km in zip(pairs["a"], pairs["b"], pairs["km"], strict=True)
+        for member, neighbour in ((a, b), (b, a))
+        if member in inside and neighbour in across
     )
-    rows = rows[rows["member"].isin(inside) & rows["neighbour"].isin(across)]
-    return rows[["member", "neighbour", "km"]].sort_values(
-        ["member", "neighbour"], ignore_index=True
+    codes, lengths = pairs["a"].dtype, pairs["km"].dtype
+    return pd.DataFrame(
+        {
+            "member": pd.Series([r[0] for r in rows], dtype=codes),
+            "neighbour": pd.Series([r[1] for r in rows], dtype=codes),
+            "km": pd.Series([r[2] for r in rows], dtype=lengths),
+        }
     )
 
 

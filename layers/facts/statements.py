@@ -13,7 +13,7 @@ import re
 
 from geo.dates import parse_as_of, period_start
 from layers.facts.schema import join_urls
-from layers.facts.tables import load_table
+from layers.facts.tables import records
 
 
 def statements(feature_id: str, as_of: str | dt.date | None = None) -> list[dict[str, str]]:
@@ -29,13 +29,12 @@ def statements(feature_id: str, as_of: str | dt.date | None = None) -> list[dict
     True
     """
     day = parse_as_of(as_of)
-    table = load_table("statements")
-    rows = table[table["feature_id"] == feature_id]
     return [
-        {"text": r.text, "source_url": r.source_url, "since": r.since}
-        for r in rows.itertuples()
-        if (not r.since or period_start(r.since) <= day)
-        and (not r.until or day <= dt.date.fromisoformat(r.until))
+        {"text": r["text"], "source_url": r["source_url"], "since": r["since"]}
+        for r in records("statements")
+        if r["feature_id"] == feature_id
+        and (not r["since"] or period_start(r["since"]) <= day)
+        and (not r["until"] or day <= dt.date.fromisoformat(r["until"]))
     ]
 
 

@@ -2,7 +2,8 @@
 
 Every problem is a :class:`~geo.errors.DataError` with one line naming the file, the row (its
 1-based data row and key) and what is allowed, so a bad edit is found without a traceback.
-Parsed tables are cached per file; callers always get a copy.
+Parsed tables are cached per file; callers always get a copy, or read-only rows
+(:func:`records`).
 
 Examples
 --------
@@ -22,7 +23,10 @@ import datetime as dt
 import functools
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 
@@ -72,8 +76,31 @@ def load_table(name: str) -> pd.DataFrame:
     return _load(name, str(path)).copy()
 
 
+def records(name: str) -> tuple[Mapping[str, Any], ...]:
+    """Return the table :func:`load_table` gives as read-only rows, in file order.
+
+    The same rows on every call, with the same values (``pd.NA`` for an empty ``int`` cell):
+    a caller that walks a few dozen rows per view does so without copying a frame first, and
+    cannot change what the next caller reads.
+
+    Examples
+    --------
+    >>> rows = records("members")
+    >>> rows[0]["iso3"], len(rows) == len(load_table("members"))
+    ('BEL', True)
+    >>> rows[0]["iso3"] = "XXX"
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
+    """
+    if name not in TABLES:
+        raise DataError(f"unknown fact table {name!r}; choose one of: {', '.join(TABLES)}")
+    return _records(name, str(data_path(TABLES[name].path)))
+
+
 def clear_cache() -> None:
     """Forget every parsed table (after the files or ``FLANKMAP_DATA_DIR`` changed)."""
+    _records.cache_clear()
     _load.cache_clear()
 
 
@@ -105,6 +132,11 @@ def event_dates() -> list[str]:
 
 
 # -- reading and checking ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def _records(name: str, path: str) -> tuple[Mapping[str, Any], ...]:
+    return tuple(MappingProxyType(row) for row in _load(name, path).to_dict("records"))
 
 
 @functools.lru_cache(maxsize=32)

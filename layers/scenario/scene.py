@@ -23,12 +23,11 @@ from geo.errors import InputError
 from layers.facts.schema import ISO_SEP
 from layers.facts.sources import rank_sources
 from layers.facts.statements import note_on
-from layers.facts.tables import load_table
+from layers.facts.tables import load_table, records
 from layers.scenario.metrics import Metrics, compute_metrics
 from layers.scenario.scenarios import LAYER_IDS, RefEntry, Scenario
 from layers.thematic.battlegroups import AT_HOST_POINT, country_names, host_points
 from layers.thematic.battlegroups import battlegroups as fact_battlegroups
-from layers.thematic.border_states import border_states
 from layers.thematic.context import (
     buildup_areas,
     buildup_areas_table,
@@ -139,11 +138,11 @@ def _ranked(frame: pd.DataFrame, column: str = "source_url") -> pd.DataFrame:
 def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     layers = set(layers)
     countries = load_countries("display")
-    members = load_table("members")
-    member_rows = dict(zip(members["iso3"], members.to_dict("records"), strict=True))
+    member_rows = {row["iso3"]: row for row in records("members")}
     in_alliance = member_codes(as_of)
-    roles = border_states("display").drop_duplicates("iso3")
-    role_rows = dict(zip(roles["iso3"], roles.to_dict("records"), strict=True))
+    role_rows: dict[str, Mapping[str, Any]] = {}  # a state's first row: RUS's, not RUS-KGD's
+    for row in records("border_states"):
+        role_rows.setdefault(row["iso3"], row)
 
     def describe(iso3: str, sovereign: str) -> tuple[str, str, str, str]:
         sovereign = sovereign or iso3

@@ -11,6 +11,9 @@ scope and source, so a map never shows a figure from after its date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from operator import itemgetter
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -21,7 +24,7 @@ from geo.crs import WGS84
 from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
 from layers.facts.schema import ISO_SEP, join_urls
-from layers.facts.tables import load_table
+from layers.facts.tables import load_table, records
 from layers.thematic.strengths import Figures, figure_rows, other_formations_on, strength_on
 
 COLUMNS = [
@@ -48,6 +51,8 @@ COLUMNS = [
     "event",
     "geometry",
 ]
+
+Row = Mapping[str, Any]
 
 #: Where a battle group without a sourced base is drawn (its host's representative point).
 AT_HOST_POINT = "drawn at the host country's centre"
@@ -136,19 +141,21 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     0
     """
     day = parse_as_of(as_of)
-    static = load_table("battlegroups").set_index("id")
-    events = timeline()
-    events = events[[period_start(d) <= day for d in events["in_effect_from"]]]
+    static = {row["id"]: row for row in records("battlegroups")}
+    # The events in effect, each group's in the order they apply (as timeline() sorts them).
+    in_effect: dict[str, list[Row]] = {}
+    for event in sorted(records("battlegroup_events"), key=itemgetter("in_effect_from")):
+        if period_start(event["in_effect_from"]) <= day:
+            in_effect.setdefault(event["bg_id"], []).append(event)
     names = country_names()
     points = host_points()
     figures_of: dict[str, list] = {}  # each group's figures, looked up once
     for figure in figure_rows():
         figures_of.setdefault(figure["bg_id"], []).append(figure)
-    rows = []
-    for bg_id, group in events.groupby("bg_id", sort=False):
-        own = figures_of.get(bg_id, [])
-        events_of = group.reset_index(drop=True)
-        rows.append(_row(static.loc[bg_id], bg_id, events_of, day, names, points, own))
+    rows = [
+        _row(static[bg_id], bg_id, events, day, names, points, figures_of.get(bg_id, []))
+        for bg_id, events in in_effect.items()
+    ]
     if not rows:
         return gpd.GeoDataFrame(
             pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[:-1]}),
@@ -156,29 +163,26 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
         ).astype({"troops_approx": "Int64"})
     out = pd.DataFrame(rows)
     out["troops_approx"] = pd.array(out["troops_approx"], dtype="Int64")
-    order = {bg: i for i, bg in enumerate(static.index)}
+    order = {bg: i for i, bg in enumerate(static)}
     out = out.sort_values("id", key=lambda s: s.map(order)).reset_index(drop=True)
     return gpd.GeoDataFrame(out[COLUMNS], geometry="geometry", crs=WGS84)
 
 
 def _row(
-    fact: pd.Series,
+    fact: Row,
     bg_id: str,
-    events: pd.DataFrame,
+    events: list[Row],
     day: dt.date,
     names: dict[str, str],
     points: dict[str, Point],
     figures: Figures,
 ) -> dict[str, object]:
-    last = events.iloc[-1]
-    state = (last["status"], last["framework_iso3"])
+    """One group's row from its static record and its events in effect, in the order they apply."""
+    state = (events[-1]["status"], events[-1]["framework_iso3"])
     first = len(events) - 1
-    while (
-        first > 0
-        and (events.at[first - 1, "status"], events.at[first - 1, "framework_iso3"]) == state
-    ):
+    while first > 0 and (events[first - 1]["status"], events[first - 1]["framework_iso3"]) == state:
         first -= 1
-    setter = events.iloc[first]
+    setter = events[first]
 
     strength = strength_on(bg_id, day, table=figures)
     figure = pd.NA if strength is None else strength.troops
@@ -190,10 +194,10 @@ def _row(
         location, coord_source = "host_point", HOST_POINT_SOURCE
         point = points[fact["host_iso3"]]
 
-    urls = [fact["source_url"], *events["source_url"]]
+    urls = [fact["source_url"], *(event["source_url"] for event in events)]
     if strength is not None:
         urls.append(strength.source_url)
-    flags = {fact["verified"], *events["verified"]}
+    flags = {fact["verified"], *(event["verified"] for event in events)}
     framework = state[1]
     return {
         "id": bg_id,

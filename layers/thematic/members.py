@@ -15,7 +15,7 @@ import geopandas as gpd
 from geo.boundaries import load_countries
 from geo.crs import WGS84
 from geo.dates import parse_as_of
-from layers.facts.tables import in_effect, load_table
+from layers.facts.tables import in_effect, load_table, records
 
 COLUMNS = ["iso3", "name", "member_iso3", "accession_date", "source_url", "verified", "geometry"]
 
@@ -41,8 +41,7 @@ def member_codes(as_of: str | dt.date | None = None) -> frozenset[str]:
     frozenset()
     """
     day = parse_as_of(as_of)
-    table = load_table("members")
-    return frozenset(table.loc[[in_effect(d, day) for d in table["accession_date"]], "iso3"])
+    return frozenset(r["iso3"] for r in records("members") if in_effect(r["accession_date"], day))
 
 
 def members(as_of: str | dt.date | None = None, resolution: str = "display") -> gpd.GeoDataFrame:

@@ -27,7 +27,7 @@ import pandas as pd
 from geo.dates import parse_as_of
 from layers.facts.schema import split_urls
 from layers.facts.sources import rank_sources, tier_rank
-from layers.facts.tables import load_table
+from layers.facts.tables import load_table, records
 
 #: Words for a figure's scope and formation.
 SCOPE_TEXT = {"present": "present", "planned": "PLANNED"}
@@ -92,7 +92,8 @@ def figure_rows(table: Figures | None = None) -> list[Mapping[str, Any]]:
     A caller that asks about several groups or dates converts once and passes the rows: a few
     dozen rows are filtered faster as dicts than as a frame.
     """
-    table = load_table("battlegroup_strengths") if table is None else table
+    if table is None:
+        return list(records("battlegroup_strengths"))
     return table.to_dict("records") if isinstance(table, pd.DataFrame) else list(table)
 
 
