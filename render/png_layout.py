@@ -110,6 +110,10 @@ _LABEL_SPOTS = (
 )
 
 
+#: How much of a label's width (height) lies left of (below) its anchor, by alignment.
+_ALIGN_SHARE = {"left": 0.0, "bottom": 0.0, "center": 0.5, "right": 1.0, "top": 1.0}
+
+
 def _overlap(box: Any, others: list[Any]) -> float:
     total = 0.0
     for other in others:
@@ -130,43 +134,46 @@ def place_label(
     renderer = png.fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
     gap = gap_px * png.scale
-    best: tuple[float, Any] | None = None
+    # The label is the same size at every spot: lay it out once, then try the spots as boxes.
+    artist = ax.annotate(
+        text,
+        (x, y),
+        xytext=(0, 0),
+        textcoords="offset pixels",
+        ha="left",
+        va="bottom",
+        annotation_clip=False,
+        parse_math=False,
+        zorder=7,
+        **style,
+    )
+    at = artist.get_window_extent(renderer)  # its lower left corner on the point
+    best: tuple[float, tuple[float, float, str, str], Bbox] | None = None
     for dx, dy, ha, va in _LABEL_SPOTS:
-        artist = ax.annotate(
-            text,
-            (x, y),
-            xytext=(dx * gap, dy * gap),
-            textcoords="offset pixels",
-            ha=ha,
-            va=va,
-            annotation_clip=False,
-            parse_math=False,
-            zorder=7,
-            **style,
+        box = Bbox.from_bounds(
+            at.x0 + dx * gap - at.width * _ALIGN_SHARE[ha],
+            at.y0 + dy * gap - at.height * _ALIGN_SHARE[va],
+            at.width,
+            at.height,
         )
-        box = artist.get_window_extent(renderer)
         out_of_map = (
             box.x0 < inside.x0 or box.x1 > inside.x1 or box.y0 < inside.y0 or box.y1 > inside.y1
         )
         score = _overlap(box, png.placed) + (1e9 if out_of_map else 0)
-        if score == 0:
-            png.placed.append(box)
-            if best is not None:
-                best[1][0].remove()
-            return True
         if best is None or score < best[0]:
-            if best is not None:
-                best[1][0].remove()
-            best = (score, (artist, box))
-        else:
-            artist.remove()
+            best = (score, (dx, dy, ha, va), box)
+        if score == 0:
+            break
     assert best is not None
-    artist, box = best[1]
-    if required and best[0] < 1e9:
-        png.placed.append(box)
-        return True
-    artist.remove()
-    return False
+    score, (dx, dy, ha, va), box = best
+    if score > 0 and not (required and score < 1e9):
+        artist.remove()
+        return False
+    artist.xyann = (dx * gap, dy * gap)
+    artist.set_horizontalalignment(ha)
+    artist.set_verticalalignment(va)
+    png.placed.append(box)
+    return True
 
 
 def scale_bar_length(
