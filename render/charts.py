@@ -1,19 +1,23 @@
 """Charts beside the map: each battle group's sourced strength over time.
 
-Pure functions: they take data frames and return Altair charts (Altair comes with Streamlit);
-the app only places them.
+Pure functions: they take data frames and return Vega-Lite specs as plain dicts; the app only
+places them (``st.vega_lite_chart``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 #: Words for the marks, one home.
 SCOPE_LABELS = {"present": "present strength", "planned": "planned size"}
 FORMATION_LABELS = {"battle_group": "battle group", "brigade": "brigade"}
+#: The Vega-Lite version the specs are written for (the one Streamlit's frontend draws).
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 #: What the marks mean (shown above the chart; Vega's shape legend drew no symbols here).
 KEY_TEXT = (
     "○ hollow circle: planned size · ■ filled square: present strength · dashed line: map date"
@@ -46,48 +50,92 @@ def strength_chart_data(
     )
 
 
-def strength_chart(data: pd.DataFrame, as_of: dt.date, *, height: int = 260):
-    """Return an Altair chart: each group's figures as steps, the as-of date as a rule.
+def strength_chart(data: pd.DataFrame, as_of: dt.date, *, height: int = 260) -> dict[str, Any]:
+    """Return a Vega-Lite spec: each group's figures as steps, the as-of date as a rule.
 
     Planned sizes are hollow marks, present strengths filled: shape and fill, not colour
-    alone, tell them apart. ``data`` is :func:`strength_chart_data`'s result.
+    alone, tell them apart. ``data`` is :func:`strength_chart_data`'s result. The spec is a
+    plain dict with its rows under ``datasets`` (days as ISO timestamps), for
+    ``st.vega_lite_chart``: written out, not built with Altair, whose import alone took about
+    a second of a fresh server's first view.
 
     Examples
     --------
-    >>> chart = strength_chart(pd.DataFrame({"group": ["Estonia"], "day": [pd.Timestamp(
+    >>> spec = strength_chart(pd.DataFrame({"group": ["Estonia"], "day": [pd.Timestamp(
     ...     "2017-05-12")], "troops": [1000], "scope": ["present strength"], "formation":
     ...     ["battle group"], "as_of": ["2017-05-12"], "source": ["https://nato.int"]}),
     ...     dt.date(2018, 1, 1))
-    >>> spec = chart.to_dict()
-    >>> len(spec["layer"])
-    3
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['line', 'point', 'rule']
+    >>> spec["datasets"]["map_date"]
+    [{'day': '2018-01-01T00:00:00', 'label': 'as of 2018-01-01'}]
     """
-    import altair as alt
-
-    day = pd.Timestamp(as_of)
-    base = alt.Chart(data).encode(
-        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
-        y=alt.Y("troops:Q", title="troops (sourced figures)"),
-        color=alt.Color("group:N", title="Battle group", legend=alt.Legend(orient="bottom")),
-    )
-    steps = base.mark_line(interpolate="step-after", opacity=0.6)
-    marks = base.mark_point(size=60, filled=False).encode(
-        shape=alt.Shape("scope:N", legend=None),  # KEY_TEXT says it: the legend drew no symbol
-        fill=alt.condition(
-            alt.datum.scope == SCOPE_LABELS["present"], "group:N", alt.value("white")
-        ),
-        tooltip=[
-            alt.Tooltip("group:N", title="Battle group"),
-            alt.Tooltip("as_of:N", title="Reported"),
-            alt.Tooltip("troops:Q", title="Troops", format=","),
-            alt.Tooltip("scope:N", title="Figure"),
-            alt.Tooltip("formation:N", title="Counts"),
-            alt.Tooltip("source:N", title="Source"),
-        ],
-    )
-    rule = (
-        alt.Chart(pd.DataFrame({"day": [day], "label": [f"as of {as_of.isoformat()}"]}))
-        .mark_rule(color="#222222", strokeDash=[4, 3])
-        .encode(x="day:T", tooltip=alt.Tooltip("label:N", title="Map date"))
-    )
-    return alt.layer(steps, marks, rule).properties(height=height)
+    figures = data.assign(day=[day.isoformat() for day in data["day"]])
+    rows = [
+        {key: (None if pd.isna(value) else value) for key, value in row.items()}
+        for row in figures.to_dict("records")
+    ]
+    day = pd.Timestamp(as_of).isoformat()
+    position = {
+        "x": {
+            "field": "day",
+            "type": "temporal",
+            "title": None,
+            "axis": {"format": "%b %Y", "labelOverlap": True},
+        },
+        "y": {"field": "troops", "type": "quantitative", "title": "troops (sourced figures)"},
+        "color": {
+            "field": "group",
+            "type": "nominal",
+            "title": "Battle group",
+            "legend": {"orient": "bottom"},
+        },
+    }
+    steps = {
+        "data": {"name": "figures"},
+        "mark": {"type": "line", "interpolate": "step-after", "opacity": 0.6},
+        "encoding": position,
+    }
+    present = json.dumps(SCOPE_LABELS["present"])
+    marks = {
+        "data": {"name": "figures"},
+        "mark": {"type": "point", "filled": False, "size": 60},
+        "encoding": {
+            **position,
+            # KEY_TEXT says it: the legend drew no symbol.
+            "shape": {"field": "scope", "type": "nominal", "legend": None},
+            "fill": {
+                "condition": {
+                    "test": f"(datum.scope === {present})",
+                    "field": "group",
+                    "type": "nominal",
+                },
+                "value": "white",
+            },
+            "tooltip": [
+                {"field": "group", "type": "nominal", "title": "Battle group"},
+                {"field": "as_of", "type": "nominal", "title": "Reported"},
+                {"field": "troops", "type": "quantitative", "title": "Troops", "format": ","},
+                {"field": "scope", "type": "nominal", "title": "Figure"},
+                {"field": "formation", "type": "nominal", "title": "Counts"},
+                {"field": "source", "type": "nominal", "title": "Source"},
+            ],
+        },
+    }
+    rule = {
+        "data": {"name": "map_date"},
+        "mark": {"type": "rule", "color": "#222222", "strokeDash": [4, 3]},
+        "encoding": {
+            "x": {"field": "day", "type": "temporal"},
+            "tooltip": {"field": "label", "type": "nominal", "title": "Map date"},
+        },
+    }
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "height": height,
+        "layer": [steps, marks, rule],
+        "datasets": {
+            "figures": rows,
+            "map_date": [{"day": day, "label": f"as of {as_of.isoformat()}"}],
+        },
+    }

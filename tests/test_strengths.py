@@ -109,7 +109,7 @@ def test_chart_marks_the_date_and_shows_no_later_figure():
     assert set(data["group"]) == {"Estonia", "Romania"}
     assert (data["day"] <= pd.Timestamp(as_of)).all()
     assert "planned size" in set(data["scope"])
-    spec = strength_chart(data, as_of).to_dict()
+    spec = strength_chart(data, as_of)
     rule = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert len(rule) == 1
     assert "2022-02-23" in str(spec)

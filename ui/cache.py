@@ -121,13 +121,13 @@ def _chart_parts(
 ) -> tuple[str, tuple[tuple[str, pa.Table], ...]]:
     """Return the chart's spec as JSON without its data, and its data sets as Arrow tables.
 
-    Altair's schema check and the conversion of the data run once per view, not per rerun.
+    The conversion of the data runs once per view, not per rerun.
     """
     labels = dict(names)
     data = strength_chart_data(timeline_frame(list(labels)), labels, as_of)
     if data.empty:
         return "", ()
-    spec = strength_chart(data, as_of).to_dict()
+    spec = strength_chart(data, as_of)
     datasets = spec.pop("datasets", {})
     tables = tuple((name, arrow(pd.DataFrame(rows))) for name, rows in datasets.items())
     return json.dumps(spec), tables
