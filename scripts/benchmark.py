@@ -185,9 +185,7 @@ def browser_figures() -> None:
     }
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=str(conftest.CHROMIUM), args=conftest.CHROMIUM_ARGS
-            )
+            browser = conftest.launch_visitor_browser(p)
             # Each server's first visitor warms its caches; the figures are the next visitors'.
             for name, server in servers.items():
                 _paint(browser, conftest, server.url, bare=name == "bare")

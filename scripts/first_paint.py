@@ -157,9 +157,7 @@ def run(visits: int, app: Path | None = None) -> dict[str, list[dict[str, float]
     found: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=str(conftest.CHROMIUM), args=conftest.CHROMIUM_ARGS
-            )
+            browser = conftest.launch_visitor_browser(p)
             for name, server in servers.items():  # the first visitor warms the caches
                 visit(browser, conftest, server.url, bare=name == "bare")
             for _ in range(visits):
