@@ -7,6 +7,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -88,6 +89,15 @@ def test_export_names_are_safe_and_distinct(scenes, exported, sid):
     for name in names:
         assert re.fullmatch(r"flankmap_[A-Za-z0-9_-]+_\d{4}-\d{2}-\d{2}\.[a-z]+", name)
         assert name.startswith(f"flankmap_{sid}_{scenes[sid].as_of.isoformat()}")
+
+
+def test_a_hostile_scenario_id_gives_a_plain_file_name():
+    scene = SimpleNamespace(
+        scenario=SimpleNamespace(id="../../etc/passwd"), as_of=dt.date(2022, 2, 23)
+    )
+    assert export_filename(scene, "gpkg") == "flankmap_etc-passwd_2022-02-23.gpkg"
+    span = (dt.date(2014, 1, 1), dt.date(2025, 4, 1))
+    assert export_filename(scene, "gif", span) == "flankmap_etc-passwd_2014-01-01_to_2025-04-01.gif"
 
 
 @pytest.mark.parametrize("sid", PRESETS)
