@@ -87,15 +87,18 @@ def timeline(bg_id: str | None = None) -> pd.DataFrame:
     >>> list(timeline("bg_rou")["status"])
     ['offered_lead', 'proposed', 'established', 'established']
     """
-    events = load_table("battlegroup_events")
-    events["_order"] = range(len(events))
     if bg_id is not None:
-        known = sorted(load_table("battlegroups")["id"])
+        known = sorted(row["id"] for row in records("battlegroups"))
         if bg_id not in known:
             raise InputError(f"unknown battle group {bg_id!r}; choose one of: {', '.join(known)}")
-        events = events[events["bg_id"] == bg_id]
-    events = events.sort_values(["bg_id", "in_effect_from", "_order"], kind="stable")
-    return events.drop(columns="_order").reset_index(drop=True)
+    table = load_table("battlegroup_events")
+    rows = [event for event in _in_order() if bg_id is None or event["bg_id"] == bg_id]
+    return pd.DataFrame(rows, columns=table.columns).astype(table.dtypes.to_dict())
+
+
+def _in_order() -> list[Row]:
+    """Every event, each group's in the order they apply: by day in effect, then file order."""
+    return sorted(records("battlegroup_events"), key=itemgetter("bg_id", "in_effect_from"))
 
 
 def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
@@ -142,9 +145,8 @@ def battlegroups(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     """
     day = parse_as_of(as_of)
     static = {row["id"]: row for row in records("battlegroups")}
-    # The events in effect, each group's in the order they apply (as timeline() sorts them).
-    in_effect: dict[str, list[Row]] = {}
-    for event in sorted(records("battlegroup_events"), key=itemgetter("in_effect_from")):
+    in_effect: dict[str, list[Row]] = {}  # each group's events on the day, as they apply
+    for event in _in_order():
         if period_start(event["in_effect_from"]) <= day:
             in_effect.setdefault(event["bg_id"], []).append(event)
     names = country_names()
