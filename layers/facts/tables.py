@@ -36,6 +36,9 @@ from geo.errors import DataError, InputError
 from geo.paths import data_path
 from layers.facts.schema import ISO_SEP, TABLES, URL_SEP, Column, Table
 
+#: One row of a fact table as :func:`records` gives it: column name to value, read-only.
+Row = Mapping[str, Any]
+
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^\d+$")
@@ -76,7 +79,7 @@ def load_table(name: str) -> pd.DataFrame:
     return _load(name, str(path)).copy()
 
 
-def records(name: str) -> tuple[Mapping[str, Any], ...]:
+def records(name: str) -> tuple[Row, ...]:
     """Return the table :func:`load_table` gives as read-only rows, in file order.
 
     The same rows on every call, with the same values (``pd.NA`` for an empty ``int`` cell):
@@ -135,7 +138,7 @@ def event_dates() -> list[str]:
 
 
 @functools.lru_cache(maxsize=32)
-def _records(name: str, path: str) -> tuple[Mapping[str, Any], ...]:
+def _records(name: str, path: str) -> tuple[Row, ...]:
     return tuple(MappingProxyType(row) for row in _load(name, path).to_dict("records"))
 
 

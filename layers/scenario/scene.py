@@ -23,7 +23,7 @@ from geo.errors import InputError
 from layers.facts.schema import ISO_SEP
 from layers.facts.sources import rank_sources
 from layers.facts.statements import note_on
-from layers.facts.tables import load_table, records
+from layers.facts.tables import Row, load_table, records
 from layers.scenario.metrics import Metrics, compute_metrics
 from layers.scenario.scenarios import LAYER_IDS, RefEntry, Scenario
 from layers.thematic.battlegroups import AT_HOST_POINT, country_names, host_points
@@ -140,7 +140,7 @@ def _country_layer(as_of: dt.date, layers: Iterable[str]) -> gpd.GeoDataFrame:
     countries = load_countries("display")
     member_rows = {row["iso3"]: row for row in records("members")}
     in_alliance = member_codes(as_of)
-    role_rows: dict[str, Mapping[str, Any]] = {}  # a state's first row: RUS's, not RUS-KGD's
+    role_rows: dict[str, Row] = {}  # a state's first row: RUS's, not RUS-KGD's
     for row in records("border_states"):
         role_rows.setdefault(row["iso3"], row)
 

@@ -11,9 +11,7 @@ scope and source, so a map never shows a figure from after its date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from operator import itemgetter
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -24,7 +22,7 @@ from geo.crs import WGS84
 from geo.dates import parse_as_of, period_start
 from geo.errors import InputError
 from layers.facts.schema import ISO_SEP, join_urls
-from layers.facts.tables import load_table, records
+from layers.facts.tables import Row, load_table, records
 from layers.thematic.strengths import Figures, figure_rows, other_formations_on, strength_on
 
 COLUMNS = [
@@ -51,8 +49,6 @@ COLUMNS = [
     "event",
     "geometry",
 ]
-
-Row = Mapping[str, Any]
 
 #: Where a battle group without a sourced base is drawn (its host's representative point).
 AT_HOST_POINT = "drawn at the host country's centre"

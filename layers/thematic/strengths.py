@@ -18,16 +18,15 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from geo.dates import parse_as_of
 from layers.facts.schema import split_urls
 from layers.facts.sources import rank_sources, tier_rank
-from layers.facts.tables import load_table, records
+from layers.facts.tables import Row, load_table, records
 
 #: Words for a figure's scope and formation.
 SCOPE_TEXT = {"present": "present", "planned": "PLANNED"}
@@ -83,10 +82,10 @@ def strengths(bg_id: str | None = None) -> pd.DataFrame:
 
 
 #: The figures as :func:`strength_on` takes them: the table, or its rows as dicts.
-Figures = pd.DataFrame | Sequence[Mapping[str, Any]]
+Figures = pd.DataFrame | Sequence[Row]
 
 
-def figure_rows(table: Figures | None = None) -> list[Mapping[str, Any]]:
+def figure_rows(table: Figures | None = None) -> list[Row]:
     """Return the figures (``table``, or the shipped table) as a list of rows.
 
     A caller that asks about several groups or dates converts once and passes the rows: a few
@@ -212,7 +211,7 @@ def _negated(day: str) -> tuple[int, ...]:
     return tuple(-int(p) for p in day.split("-"))
 
 
-def _strength(row: Mapping[str, Any]) -> Strength:
+def _strength(row: Row) -> Strength:
     return Strength(
         bg_id=row["bg_id"],
         troops=int(row["troops"]),
