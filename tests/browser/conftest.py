@@ -198,25 +198,34 @@ def fresh_server(server, tmp_path_factory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium headless shell, driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium headless shell. "
-            "Run scripts/test.sh, which installs it with apt (never `playwright install`)."
-        )
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            chromium = launch_chromium(p)
+        except FileNotFoundError as missing:
+            pytest.fail(f"{missing} Run scripts/test.sh, which installs it with apt.")
         yield chromium
         chromium.close()
 
 
-def launch_visitor_browser(playwright) -> Browser:
-    """Launch :data:`VISITOR_CHROMIUM` as the tests launch theirs; exit saying how to install it."""
-    if not VISITOR_CHROMIUM.exists():
-        raise SystemExit(
-            f"{VISITOR_CHROMIUM} is missing: the figures are a desktop Chromium's "
-            "(apt-get install chromium; never `playwright install`)"
+def launch_chromium(playwright, executable: Path = CHROMIUM) -> Browser:
+    """Launch Debian's ``executable`` with the tests' flags (loopback only).
+
+    Raises ``FileNotFoundError`` naming the apt package when it is not installed.
+    """
+    if not executable.exists():
+        raise FileNotFoundError(
+            f"{executable} is missing: install Debian's {executable.name} with apt "
+            "(never `playwright install`)."
         )
-    return playwright.chromium.launch(executable_path=str(VISITOR_CHROMIUM), args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+
+
+def launch_visitor_browser(playwright) -> Browser:
+    """Launch :data:`VISITOR_CHROMIUM` for the scripts' figures; exit saying how to install it."""
+    try:
+        return launch_chromium(playwright, VISITOR_CHROMIUM)
+    except FileNotFoundError as missing:
+        raise SystemExit(str(missing)) from None
 
 
 @pytest.fixture(scope="session")
